@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeasurementConfig(AppConfig):
+    name = "measurement"
+    verbose_name = "Metingen"

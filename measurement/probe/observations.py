@@ -1,0 +1,166 @@
+"""What the probes saw, as frozen dataclasses: observations only, never a judgement.
+
+These are the contract between measurement/probe (which fills them) and
+measurement/evaluate (which judges them). They are stored as JSON next to the
+verdicts (see to_json / from_json), so every figure can be traced to its evidence.
+"""
+
+import base64
+import dataclasses
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    """How one attempt ended (STYLE.md rule 3): 'the server lacks it' versus 'we could not see'."""
+
+    OK = "ok"
+    NOT_SUPPORTED = "not_supported"  # e.g. no STARTTLS in the EHLO reply
+    TIMEOUT = "timeout"
+    REFUSED = "refused"  # TCP connection refused
+    UNREACHABLE = "unreachable"  # no route, network unreachable
+    RATE_LIMITED = "rate_limited"  # 421 or other 4xx greeting / reply
+    REJECTED = "rejected"  # 5xx greeting or 5xx to EHLO/STARTTLS
+    PROTOCOL_ERROR = "protocol_error"  # garbage, oversize lines, connection dropped
+    TLS_ERROR = "tls_error"  # STARTTLS accepted, handshake failed
+    NOT_ALLOWED = "not_allowed"  # private/reserved address outside lab mode: not contacted
+    ERROR = "error"  # our own bug; logged
+
+
+class DnssecStatus(StrEnum):
+    """From the validating resolver, DESIGN.md section 2 (last paragraph)."""
+
+    SECURE = "secure"  # AD set
+    INSECURE = "insecure"  # NOERROR/NXDOMAIN without AD
+    BOGUS = "bogus"  # SERVFAIL with an EDE in the DNSSEC range (RFC 8914 codes 1-12)
+    INDETERMINATE = "indeterminate"  # other SERVFAIL, timeout: not testable
+
+
+@dataclass(frozen=True, slots=True)
+class DnsAnswer:
+    """One query's answer from the validating resolver."""
+
+    qname: str
+    rdtype: str  # "MX", "A", "AAAA", "TLSA", "TXT", ...
+    rcode: str  # "NOERROR", "NXDOMAIN", "SERVFAIL", or "TIMEOUT" when no answer came
+    status: DnssecStatus
+    records: tuple[str, ...] = ()  # rdata in presentation format (TXT: decoded string)
+    cname_chain: tuple[str, ...] = ()  # owner names followed, in order, excluding qname
+    ede: tuple[tuple[int, str], ...] = ()  # Extended DNS Errors (code, text)
+    resolver: str = ""
+
+    @property
+    def canonical_name(self) -> str:
+        return self.cname_chain[-1] if self.cname_chain else self.qname
+
+
+@dataclass(frozen=True, slots=True)
+class MxHost:
+    preference: int
+    host: str  # lower case, no trailing dot
+
+
+@dataclass(frozen=True, slots=True)
+class MxObservation:
+    domain: str
+    answer: DnsAnswer
+    hosts: tuple[MxHost, ...] = ()  # sorted by preference, then name; at most 10 tested
+    null_mx: bool = False  # RFC 7505 "0 ."
+    skipped: int = 0  # MX hosts beyond the first 10
+    untestable_hosts: tuple[str, ...] = ()  # localhost, IP literals: not tested
+
+
+@dataclass(frozen=True, slots=True)
+class TlsaRecord:
+    usage: int
+    selector: int
+    matching_type: int
+    data: bytes  # the certificate association data
+
+
+@dataclass(frozen=True, slots=True)
+class HostObservation:
+    """DNS facts for one MX host: its addresses and its TLSA RRset (RFC 7672 section 2.2.3)."""
+
+    host: str
+    a: DnsAnswer
+    aaaa: DnsAnswer
+    tlsa: DnsAnswer  # at _25._tcp.<tlsa base domain>
+    tlsa_base_domain: str  # the CNAME-expanded host when that chain is secure, else host
+    tlsa_records: tuple[TlsaRecord, ...] = ()
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return tuple(
+            r for r in self.a.records + self.aaaa.records if r and not r.endswith(".")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpObservation:
+    """One probe of one (MX host, address): greeting, EHLO, STARTTLS, handshake, EHLO, QUIT."""
+
+    host: str
+    address: str
+    outcome: Outcome
+    detail: str = ""
+    banner: str = ""
+    ehlo_keywords: tuple[str, ...] = ()
+    starttls_offered: bool | None = None  # None: we never saw an EHLO reply
+    tls_version: str = ""
+    cipher: str = ""
+    chain: tuple[bytes, ...] = ()  # DER, leaf first, as presented
+    transcript: tuple[str, ...] = ()  # bounded; "C: ..." and "S: ..." lines
+    attempts: int = 1
+    duration_ms: int = 0
+
+    @property
+    def handshake_completed(self) -> bool:
+        return self.outcome is Outcome.OK and bool(self.tls_version)
+
+
+@dataclass(frozen=True, slots=True)
+class MtaStsObservation:
+    """The _mta-sts TXT record and the policy fetched over HTTPS (RFC 8461 sections 3.1, 3.3)."""
+
+    domain: str
+    txt: DnsAnswer
+    policy_url: str = ""
+    fetch_outcome: Outcome | None = None  # None: not fetched (no valid TXT)
+    fetch_detail: str = ""
+    http_status: int | None = None
+    content_type: str = ""
+    policy_text: str = ""  # decoded body, at most 64 KiB
+    chain: tuple[bytes, ...] = ()  # DER of the policy host's certificate chain
+
+
+@dataclass(frozen=True, slots=True)
+class TlsRptObservation:
+    domain: str
+    txt: DnsAnswer  # at _smtp._tls.<domain>
+
+
+@dataclass(frozen=True, slots=True)
+class DomainObservation:
+    """Everything seen for one mail domain; probes are shared between domains by (host, address)."""
+
+    domain: str
+    mx: MxObservation
+    hosts: tuple[HostObservation, ...] = ()
+    mta_sts: MtaStsObservation | None = None
+    tls_rpt: TlsRptObservation | None = None
+    probes: tuple[SmtpObservation, ...] = field(default=())
+
+
+def to_json(obj: Any) -> Any:
+    """A JSON-safe form of an observation: bytes become base64 strings."""
+    if dataclasses.is_dataclass(obj):
+        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, bytes):
+        return base64.b64encode(obj).decode("ascii")
+    if isinstance(obj, StrEnum):
+        return obj.value
+    if isinstance(obj, tuple | list):
+        return [to_json(item) for item in obj]
+    return obj
