@@ -93,9 +93,7 @@ class DomainQuerySet(models.QuerySet):
 
 class Domain(models.Model):
     name = models.CharField(_("domeinnaam"), max_length=253, unique=True)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="domains"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="domains")
     source = models.CharField(_("bron"), max_length=10, choices=Source.choices)
     is_active = models.BooleanField(_("actief"), default=True, db_index=True)
     added_on = models.DateField(_("toegevoegd op"), default=timezone.localdate)
@@ -198,6 +196,9 @@ class HostResult(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.host} [{self.address}]"
+
 
 class DomainResultQuerySet(models.QuerySet):
     def judged(self):
@@ -247,6 +248,9 @@ class DomainResult(models.Model):
             models.Index(fields=["organisation", "scan"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.domain_name} ({self.scan_id})"
+
 
 CHECKS = (
     "dnssec",
@@ -283,6 +287,9 @@ class SectorAggregate(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.sector} {self.check_name} ({self.scan_id})"
+
     @property
     def measured(self) -> int:
         return self.passed + self.failed
@@ -291,12 +298,13 @@ class SectorAggregate(models.Model):
     def percentage(self) -> float | None:
         return round(100 * self.passed / self.measured, 1) if self.measured else None
 
+
 # Pseudo-checks stored in SectorAggregate beside CHECKS (their count is in `passed`,
 # measured domains in `passed + failed`):
 #   mta_sts_testing: MTA-STS published in mode testing (a valid policy, not enforced);
 #   dane_vs_mta_sts:both / :dane_only / :mta_sts_only / :neither, over domains where
 #   both DANE and MTA-STS were measured (pass or fail), for the side-by-side view.
 SIDE_BY_SIDE = ("both", "dane_only", "mta_sts_only", "neither")
-AGGREGATE_CHECKS = CHECKS + ("mta_sts_testing",) + tuple(
-    f"dane_vs_mta_sts:{kind}" for kind in SIDE_BY_SIDE
+AGGREGATE_CHECKS = (
+    CHECKS + ("mta_sts_testing",) + tuple(f"dane_vs_mta_sts:{kind}" for kind in SIDE_BY_SIDE)
 )

@@ -1,0 +1,110 @@
+"""Per scan and sector: the counts behind every percentage, computed once when a scan finishes.
+
+The dashboard reads these rows and never aggregates DomainResult rows on a page view.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from measurement.models import (
+    CHECKS,
+    SIDE_BY_SIDE,
+    DomainResult,
+    Outcome,
+    Scan,
+    SectorAggregate,
+)
+
+_OUTCOME_FIELDS = {
+    Outcome.PASS: "passed",
+    Outcome.FAIL: "failed",
+    Outcome.NOT_APPLICABLE: "not_applicable",
+    Outcome.NOT_TESTABLE: "not_testable",
+    Outcome.ERROR: "errors",
+}
+
+
+def _empty() -> dict[str, int]:
+    return {name: 0 for name in _OUTCOME_FIELDS.values()} | {
+        "organisations_measured": 0,
+        "organisations_compliant": 0,
+    }
+
+
+def aggregate_scan(scan: Scan, methodology_version: str | None = None) -> int:
+    """Store SectorAggregate rows for one scan and methodology version; return how many."""
+    version = methodology_version or scan.methodology_version
+    results = DomainResult.objects.judged().filter(scan=scan, methodology_version=version)
+    rows: dict[tuple[str, str], dict[str, int]] = defaultdict(_empty)
+
+    for check in CHECKS:
+        counts = results.values("sector", check).annotate(n=Count("id")).order_by()
+        for row in counts:
+            field = _OUTCOME_FIELDS.get(row[check])
+            if field:
+                rows[(row["sector"], check)][field] += row["n"]
+        # Organisation compliance: measured when any domain passed or failed, compliant
+        # when none failed (DESIGN.md section 2, "Organisation").
+        per_org = (
+            results.values("sector", "organisation")
+            .annotate(
+                passed=Count("id", filter=Q(**{check: Outcome.PASS})),
+                failed=Count("id", filter=Q(**{check: Outcome.FAIL})),
+            )
+            .order_by()
+        )
+        for row in per_org:
+            if row["passed"] or row["failed"]:
+                rows[(row["sector"], check)]["organisations_measured"] += 1
+                if not row["failed"]:
+                    rows[(row["sector"], check)]["organisations_compliant"] += 1
+
+    # MTA-STS in testing mode: a published policy that is not enforced.
+    for row in (
+        results.filter(mta_sts__in=[Outcome.PASS, Outcome.FAIL])
+        .values("sector")
+        .annotate(
+            testing=Count("id", filter=Q(mta_sts_mode="testing")),
+            measured=Count("id"),
+        )
+        .order_by()
+    ):
+        target = rows[(row["sector"], "mta_sts_testing")]
+        target["passed"] = row["testing"]
+        target["failed"] = row["measured"] - row["testing"]
+
+    # DANE and MTA-STS side by side, over domains where both were measured.
+    both_measured = results.filter(
+        dane__in=[Outcome.PASS, Outcome.FAIL], mta_sts__in=[Outcome.PASS, Outcome.FAIL]
+    )
+    dane_pass, sts_pass = Q(dane=Outcome.PASS), Q(mta_sts=Outcome.PASS)
+    filters = {
+        "both": dane_pass & sts_pass,
+        "dane_only": dane_pass & ~sts_pass,
+        "mta_sts_only": ~dane_pass & sts_pass,
+        "neither": ~dane_pass & ~sts_pass,
+    }
+    for row in (
+        both_measured.values("sector")
+        .annotate(
+            measured=Count("id"),
+            **{kind: Count("id", filter=filters[kind]) for kind in SIDE_BY_SIDE},
+        )
+        .order_by()
+    ):
+        for kind in SIDE_BY_SIDE:
+            target = rows[(row["sector"], f"dane_vs_mta_sts:{kind}")]
+            target["passed"] = row[kind]
+            target["failed"] = row["measured"] - row[kind]
+
+    with transaction.atomic():
+        SectorAggregate.objects.filter(scan=scan, methodology_version=version).delete()
+        SectorAggregate.objects.bulk_create(
+            SectorAggregate(
+                scan=scan, sector=sector, methodology_version=version, check_name=check, **counts
+            )
+            for (sector, check), counts in sorted(rows.items())
+        )
+    return len(rows)
