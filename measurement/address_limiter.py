@@ -1,0 +1,66 @@
+"""The per-IP politeness limit of DESIGN.md section 3, shared by every worker through Redis.
+
+At most one connection at a time to any one address, and a gap after each: the lock key
+is not deleted on release but left to expire after the gap, so the next prober (in this
+process or another worker) waits out the gap too. A holder that dies frees the address
+when the hold time-out passes.
+"""
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as redis
+
+# Release: only the holder may shorten the lock to the gap (compare-and-expire).
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  if tonumber(ARGV[2]) > 0 then
+    return redis.call('pexpire', KEYS[1], ARGV[2])
+  end
+  return redis.call('del', KEYS[1])
+end
+return 0
+"""
+
+
+class RedisAddressLimiter:
+    def __init__(
+        self,
+        url: str,
+        *,
+        gap_seconds: float,
+        hold_seconds: float = 180.0,
+        poll_seconds: float = 0.05,
+        prefix: str = "mailbeveiliging:ip:",
+    ) -> None:
+        self._url = url
+        self._client: redis.Redis | None = None
+        self.gap_ms = int(gap_seconds * 1000)
+        self.hold_ms = int(hold_seconds * 1000)
+        self.poll_seconds = poll_seconds
+        self.prefix = prefix
+
+    def _redis(self) -> redis.Redis:
+        # Created lazily: a client belongs to the event loop that first uses it.
+        if self._client is None:
+            self._client = redis.Redis.from_url(self._url)
+        return self._client
+
+    @asynccontextmanager
+    async def slot(self, address: str) -> AsyncIterator[None]:
+        client = self._redis()
+        key = self.prefix + address
+        token = secrets.token_hex(8)
+        while not await client.set(key, token, nx=True, px=self.hold_ms):
+            await asyncio.sleep(self.poll_seconds)
+        try:
+            yield
+        finally:
+            await client.eval(_RELEASE, 1, key, token, self.gap_ms)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
