@@ -7,6 +7,7 @@ PostgreSQL and CELERY_BROKER_URL selects Redis and real Celery workers.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -156,3 +157,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+
+def _crontab_schedule(expression: str) -> dict:
+    minute, hour, day_of_month, month_of_year, day_of_week = expression.split()
+    return {
+        "minute": minute,
+        "hour": hour,
+        "day_of_month": day_of_month,
+        "month_of_year": month_of_year,
+        "day_of_week": day_of_week,
+    }
+
+
+CELERY_BEAT_SCHEDULE = {
+    "full-scan": {
+        "task": "measurement.tasks.scheduled_scan",
+        "schedule": crontab(**_crontab_schedule(SCAN_SCHEDULE_CRON)),
+    }
+}
+# Unacknowledged batches are redelivered after this long when a worker vanished entirely;
+# batches are idempotent, so an early redelivery only costs time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 1800)}

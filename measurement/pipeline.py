@@ -1,0 +1,487 @@
+"""Storage and orchestration of a scan: plan -> resolve -> probe -> judge -> aggregate.
+
+Every phase works on a batch of row ids and is idempotent (results are upserted on their
+natural keys), so the same functions run in-process (the embedded default) and as Celery
+tasks (measurement/tasks.py) that may be delivered twice. The network work is done by
+measurement.probe.engine and the judgement by measurement.evaluate; this module only
+moves their frozen results in and out of the database.
+"""
+
+import asyncio
+import dataclasses
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from measurement import aggregation
+from measurement.evaluate.verdicts import METHODOLOGY_VERSION, judge_domain
+from measurement.models import CHECKS, Domain, DomainResult, HostResult, Organisation, Scan
+from measurement.probe import engine
+from measurement.probe.observations import (
+    DomainObservation,
+    SmtpObservation,
+    from_json,
+    to_json,
+)
+
+log = logging.getLogger(__name__)
+
+SCANNER_VERSION = "0.1.0"
+PENDING = "pending"
+
+
+class ScanFrozen(Exception):
+    """A measurement round is frozen: its domain list and results no longer change."""
+
+
+class RetestRateLimited(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retest rate limited, retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+# --- plan -------------------------------------------------------------------------------
+
+
+def plan_scan(
+    *,
+    kind: str = Scan.Kind.ON_DEMAND,
+    name: str = "",
+    organisation: Organisation | None = None,
+    sector: str | None = None,
+    domain: str | None = None,
+) -> Scan:
+    """Create a Scan and one pending DomainResult per domain: the register snapshot."""
+    domains = Domain.objects.of_active_organisations().select_related("organisation")
+    scope: dict[str, str] = {}
+    if organisation is not None:
+        domains = domains.filter(organisation=organisation)
+        scope["organisation"] = organisation.slug
+    if sector:
+        domains = domains.filter(organisation__sector=sector)
+        scope["sector"] = sector
+    if domain:
+        domains = domains.filter(name=domain)
+        scope["domain"] = domain
+    with transaction.atomic():
+        scan = Scan.objects.create(
+            kind=kind,
+            name=name,
+            scope=scope,
+            methodology_version=METHODOLOGY_VERSION,
+            scanner_version=SCANNER_VERSION,
+        )
+        DomainResult.objects.bulk_create(
+            (
+                DomainResult(
+                    scan=scan,
+                    domain=d,
+                    domain_name=d.name,
+                    organisation=d.organisation,
+                    sector=d.organisation.sector,
+                    methodology_version=METHODOLOGY_VERSION,
+                )
+                for d in domains.iterator(chunk_size=2000)
+            ),
+            batch_size=1000,
+        )
+        scan.domains_total = scan.domain_results.count()
+        scan.save(update_fields=["domains_total"])
+    return scan
+
+
+def batches(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for item in ids:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def probe_config() -> engine.ProbeConfig:
+    return engine.ProbeConfig(
+        resolver=settings.SCANNER_RESOLVER,
+        resolver_port=settings.SCANNER_RESOLVER_PORT,
+        ehlo_name=settings.SCANNER_EHLO_NAME,
+        lab_mode=settings.SCANNER_LAB_MODE,
+        smtp_port=settings.SCANNER_SMTP_PORT,
+        https_port=settings.SCANNER_HTTPS_PORT,
+        greeting_timeout=settings.SCANNER_GREETING_TIMEOUT,
+        command_timeout=settings.SCANNER_COMMAND_TIMEOUT,
+        concurrency=settings.SCANNER_CONCURRENCY,
+        source_address=settings.SCANNER_SOURCE_ADDRESS or None,
+    )
+
+
+def _ensure_open(scan: Scan) -> None:
+    if scan.is_frozen:
+        raise ScanFrozen(f"scan {scan.pk} ({scan.name}) is a frozen measurement round")
+
+
+# --- resolve ----------------------------------------------------------------------------
+
+
+def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
+    """Resolve the DNS facts of a batch of domains and register the (host, address) pairs.
+
+    Returns the number of domains resolved. Domains already resolved are skipped, so a
+    redelivered batch changes nothing.
+    """
+    scan = Scan.objects.get(pk=scan_id)
+    _ensure_open(scan)
+    todo = list(
+        DomainResult.objects.filter(
+            pk__in=result_ids, scan=scan, evidence__observation__isnull=True
+        ).only("pk", "domain_name")
+    )
+    if not todo:
+        return 0
+    observations = asyncio.run(
+        engine.resolve_domains([r.domain_name for r in todo], probe_config())
+    )
+    by_name = {obs.domain: obs for obs in observations}
+    pairs: set[tuple[str, str]] = set()
+    for result in todo:
+        obs = by_name[result.domain_name]
+        result.evidence = {"mx": _mx_list(obs), "observation": to_json(obs)}
+        pairs.update(_pairs_of(obs))
+    with transaction.atomic():
+        DomainResult.objects.bulk_update(todo, ["evidence"], batch_size=500)
+        HostResult.objects.bulk_create(
+            (HostResult(scan=scan, host=h, address=a, outcome=PENDING) for h, a in sorted(pairs)),
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+    return len(todo)
+
+
+def _mx_list(obs: DomainObservation) -> list[dict]:
+    return [{"preference": mx.preference, "host": mx.host} for mx in obs.mx.hosts]
+
+
+def _pairs_of(obs: DomainObservation) -> set[tuple[str, str]]:
+    return {(host.host, address) for host in obs.hosts for address in host.addresses}
+
+
+# --- probe ------------------------------------------------------------------------------
+
+
+def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None) -> int:
+    """Probe a batch of (MX host, address) pairs once each; return how many were probed."""
+    scan = Scan.objects.get(pk=scan_id)
+    _ensure_open(scan)
+    todo = list(HostResult.objects.filter(pk__in=host_result_ids, scan=scan, outcome=PENDING))
+    if not todo:
+        return 0
+    observations = asyncio.run(
+        engine.probe_pairs(
+            [(r.host, r.address) for r in todo], probe_config(), limiter=limiter or _limiter()
+        )
+    )
+    by_pair = {(o.host, o.address): o for o in observations}
+    for row in todo:
+        _fill_host_result(row, by_pair[(row.host, row.address)])
+    with transaction.atomic():
+        HostResult.objects.bulk_update(
+            todo,
+            ["outcome", "detail", "starttls", "tls_version", "cipher", "observation", "probed_at"],
+            batch_size=500,
+        )
+        Scan.objects.filter(pk=scan_id).update(hosts_done=F("hosts_done") + len(todo))
+    return len(todo)
+
+
+def _fill_host_result(row: HostResult, obs: SmtpObservation) -> None:
+    row.outcome = obs.outcome.value
+    row.detail = obs.detail[:500]
+    row.starttls = obs.starttls_offered
+    row.tls_version = obs.tls_version
+    row.cipher = obs.cipher[:100]
+    row.observation = to_json(obs)
+    row.probed_at = timezone.now()
+
+
+def _limiter():
+    """Across workers, the per-IP limit lives in Redis; in-process the engine's own suffices."""
+    if settings.CELERY_BROKER_URL:
+        from measurement.address_limiter import RedisAddressLimiter
+
+        return RedisAddressLimiter(
+            settings.CELERY_BROKER_URL, gap_seconds=settings.SCANNER_ADDRESS_GAP
+        )
+    return None
+
+
+# --- judge ------------------------------------------------------------------------------
+
+
+def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | None = None) -> int:
+    """Judge a batch of resolved domains from their stored observations; return how many.
+
+    A domain is judged once: rows that already carry a verdict are skipped.
+    """
+    scan = Scan.objects.get(pk=scan_id)
+    todo = list(DomainResult.objects.filter(pk__in=result_ids, scan=scan, judged_at__isnull=True))
+    if not todo:
+        return 0
+    if methodology_version is None:
+        _ensure_open(scan)
+    observations = {r.pk: _observation_of(r) for r in todo}
+    probes = _probes_for(scan, observations.values())
+    now = timezone.now()
+    for row in todo:
+        obs = observations[row.pk]
+        if obs is None:
+            _store_verdicts(row, None, now)
+            continue
+        full = dataclasses.replace(
+            obs,
+            probes=tuple(probes[pair] for pair in sorted(_pairs_of(obs)) if pair in probes),
+        )
+        _store_verdicts(row, judge_domain(full, trust_store=_trust_store(), now=now), now)
+    with transaction.atomic():
+        DomainResult.objects.bulk_update(
+            todo, ["judged_at", "reasons", "evidence", *VERDICT_FIELDS], batch_size=500
+        )
+        if methodology_version is None:
+            Scan.objects.filter(pk=scan_id).update(domains_done=F("domains_done") + len(todo))
+    return len(todo)
+
+
+VERDICT_FIELDS = ("mx", *CHECKS, "mta_sts_mode")
+
+
+def _observation_of(row: DomainResult) -> DomainObservation | None:
+    data = (row.evidence or {}).get("observation")
+    return from_json(DomainObservation, data) if data else None
+
+
+def _probes_for(scan: Scan, observations) -> dict[tuple[str, str], SmtpObservation]:
+    pairs = set().union(*(_pairs_of(o) for o in observations if o is not None))
+    if not pairs:
+        return {}
+    hosts = {h for h, _ in pairs}
+    probes = {}
+    for row in HostResult.objects.filter(scan=scan, host__in=hosts).exclude(outcome=PENDING):
+        if (row.host, row.address) in pairs:
+            probes[(row.host, row.address)] = from_json(SmtpObservation, row.observation)
+    return probes
+
+
+def _store_verdicts(row: DomainResult, verdicts, now) -> None:
+    row.judged_at = now
+    if verdicts is None:
+        # Never resolved (the scan failed before this domain's DNS was seen): our error.
+        for name in ("mx", *CHECKS):
+            setattr(row, name, "error")
+        row.reasons = {"mx": ["not_resolved"]}
+        return
+    data = verdicts_as_dict(verdicts)
+    for name in ("mx", *CHECKS):
+        setattr(row, name, data[name]["outcome"])
+    row.mta_sts_mode = data.get("mta_sts_mode") or ""
+    row.reasons = {name: list(data[name]["reasons"]) for name in ("mx", *CHECKS)}
+    row.evidence = dict(row.evidence or {}) | {"verdicts": data}
+
+
+def verdicts_as_dict(verdicts) -> dict:
+    """The stored shape of a DomainVerdicts: {check: {"outcome", "reasons", ...}}."""
+    return verdicts.to_dict()
+
+
+_TRUST_STORE = None
+
+
+def _trust_store():
+    global _TRUST_STORE
+    if _TRUST_STORE is None:
+        from measurement.evaluate import pkix
+
+        _TRUST_STORE = pkix.load_trust_store(settings.SCANNER_TRUST_STORE or None)
+    return _TRUST_STORE
+
+
+# --- aggregate and finish ---------------------------------------------------------------
+
+
+def finish_scan(scan_id: int) -> Scan:
+    """Judge anything left, store the aggregates, point domains at their latest result."""
+    scan = Scan.objects.get(pk=scan_id)
+    if scan.status == Scan.Status.FINISHED:
+        return scan
+    leftover = list(scan.domain_results.filter(judged_at__isnull=True).values_list("pk", flat=True))
+    for batch in batches(leftover, settings.SCANNER_BATCH_SIZE):
+        judge_batch(scan_id, batch)
+    aggregation.aggregate_scan(scan)
+    _point_domains_at_latest(scan)
+    scan.refresh_from_db()
+    scan.status = Scan.Status.FINISHED
+    scan.finished_at = timezone.now()
+    if scan.kind == Scan.Kind.ROUND:
+        scan.checksum = round_checksum(scan)
+        scan.is_frozen = True
+    scan.save(update_fields=["status", "finished_at", "checksum", "is_frozen"])
+    return scan
+
+
+def _point_domains_at_latest(scan: Scan) -> None:
+    for result_id, domain_id in scan.domain_results.filter(
+        methodology_version=scan.methodology_version
+    ).values_list("pk", "domain_id"):
+        Domain.objects.filter(pk=domain_id).filter(
+            Q(latest_result__isnull=True) | Q(latest_result__scan__created_at__lte=scan.created_at)
+        ).update(latest_result_id=result_id)
+
+
+def fail_scan(scan_id: int, reason: str) -> None:
+    """End a scan that cannot complete, keeping everything it measured."""
+    Scan.objects.filter(pk=scan_id).exclude(status=Scan.Status.FINISHED).update(
+        status=Scan.Status.FAILED, failure_reason=reason[:2000], finished_at=timezone.now()
+    )
+
+
+def round_checksum(scan: Scan) -> str:
+    """SHA-256 over the round's canonical result lines (docs/rounds.md): domain and verdicts."""
+    digest = hashlib.sha256()
+    digest.update(f"{scan.pk};{scan.name};{scan.methodology_version}\n".encode())
+    rows = (
+        scan.domain_results.filter(methodology_version=scan.methodology_version)
+        .order_by("domain_name")
+        .values_list("domain_name", "organisation__tooi", "sector", *VERDICT_FIELDS)
+    )
+    for row in rows.iterator(chunk_size=2000):
+        digest.update((";".join(str(v or "") for v in row) + "\n").encode())
+    return digest.hexdigest()
+
+
+# --- running a scan ---------------------------------------------------------------------
+
+
+def run_scan(scan_id: int, *, progress=None) -> Scan:
+    """Run a planned scan: through Celery when a broker is set, else in this process."""
+    if settings.CELERY_BROKER_URL:
+        from measurement import tasks
+
+        tasks.start_scan(scan_id)
+        return Scan.objects.get(pk=scan_id)
+    return run_scan_in_process(scan_id, progress=progress)
+
+
+def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
+    """The embedded mode: every phase in this process, batch after batch."""
+    scan = start(scan_id)
+    try:
+        size = settings.SCANNER_BATCH_SIZE * 4
+        result_ids = list(scan.domain_results.values_list("pk", flat=True).order_by("pk"))
+        for batch in batches(result_ids, size):
+            resolve_batch(scan_id, batch)
+            _report(progress, scan_id)
+        host_ids = list(
+            scan.host_results.filter(outcome=PENDING).values_list("pk", flat=True).order_by("pk")
+        )
+        Scan.objects.filter(pk=scan_id).update(hosts_total=len(host_ids))
+        # One batch for every pair: in one event loop the per-IP limiter sees them all.
+        probe_batch(scan_id, host_ids)
+        _report(progress, scan_id)
+        for batch in batches(result_ids, size):
+            judge_batch(scan_id, batch)
+            _report(progress, scan_id)
+        return finish_scan(scan_id)
+    except Exception as exc:
+        log.exception("scan %s failed", scan_id)
+        fail_scan(scan_id, f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def start(scan_id: int) -> Scan:
+    scan = Scan.objects.get(pk=scan_id)
+    _ensure_open(scan)
+    if scan.status == Scan.Status.PLANNED:
+        scan.status = Scan.Status.RUNNING
+        scan.started_at = timezone.now()
+        scan.save(update_fields=["status", "started_at"])
+    return scan
+
+
+def _report(progress, scan_id: int) -> None:
+    if progress is not None:
+        progress(Scan.objects.get(pk=scan_id))
+
+
+# --- re-test on demand ------------------------------------------------------------------
+
+
+def request_retest(organisation: Organisation) -> Scan:
+    """Plan and start a re-test of one organisation, rate-limited per organisation and overall."""
+    per_org_key = f"retest:org:{organisation.pk}"
+    hour_key = f"retest:hour:{timezone.now():%Y%m%d%H}"
+    if not cache.add(per_org_key, 1, settings.SCANNER_RETEST_PER_ORGANISATION_SECONDS):
+        raise RetestRateLimited(settings.SCANNER_RETEST_PER_ORGANISATION_SECONDS)
+    cache.add(hour_key, 0, 3600)
+    if cache.incr(hour_key) > settings.SCANNER_RETEST_PER_HOUR:
+        raise RetestRateLimited(3600 - timezone.now().minute * 60)
+    scan = plan_scan(kind=Scan.Kind.ON_DEMAND, organisation=organisation)
+    if settings.CELERY_BROKER_URL:
+        transaction.on_commit(lambda: run_scan(scan.pk))
+    else:
+        _run_in_thread(scan.pk)
+    return scan
+
+
+def _run_in_thread(scan_id: int) -> None:
+    import threading
+
+    from django.db import connection
+
+    def target() -> None:
+        try:
+            run_scan_in_process(scan_id)
+        except Exception:  # noqa: BLE001 - already recorded as a failed scan
+            pass
+        finally:
+            connection.close()
+
+    threading.Thread(target=target, name=f"scan-{scan_id}", daemon=True).start()
+
+
+# --- re-judging under a new methodology --------------------------------------------------
+
+
+def rejudge_scan(scan_id: int, methodology_version: str = METHODOLOGY_VERSION) -> int:
+    """Judge a scan's stored observations again as a new set of verdicts; never overwrite."""
+    scan = Scan.objects.get(pk=scan_id)
+    if DomainResult.objects.filter(scan=scan, methodology_version=methodology_version).exists():
+        return 0
+    originals = scan.domain_results.filter(methodology_version=scan.methodology_version)
+    DomainResult.objects.bulk_create(
+        (
+            DomainResult(
+                scan=scan,
+                domain_id=r.domain_id,
+                domain_name=r.domain_name,
+                organisation_id=r.organisation_id,
+                sector=r.sector,
+                methodology_version=methodology_version,
+                evidence={k: v for k, v in r.evidence.items() if k != "verdicts"},
+            )
+            for r in originals.iterator(chunk_size=1000)
+        ),
+        batch_size=1000,
+    )
+    new_ids = DomainResult.objects.filter(
+        scan=scan, methodology_version=methodology_version
+    ).values_list("pk", flat=True)
+    judged = 0
+    for batch in batches(list(new_ids), settings.SCANNER_BATCH_SIZE):
+        judged += judge_batch(scan_id, batch, methodology_version=methodology_version)
+    aggregation.aggregate_scan(scan, methodology_version)
+    return judged
