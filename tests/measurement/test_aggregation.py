@@ -1,0 +1,84 @@
+import pytest
+
+from measurement.aggregation import aggregate_scan
+from measurement.models import Domain, DomainResult, Organisation, Scan, SectorAggregate
+
+pytestmark = pytest.mark.django_db
+
+
+def _result(scan, org, name, **verdicts):
+    domain = Domain.objects.create(name=name, organisation=org, source="manual")
+    return DomainResult.objects.create(
+        scan=scan,
+        domain=domain,
+        domain_name=name,
+        organisation=org,
+        sector=org.sector,
+        methodology_version=scan.methodology_version,
+        judged_at="2026-11-01T00:00Z",
+        **verdicts,
+    )
+
+
+@pytest.fixture
+def scan():
+    return Scan.objects.create(methodology_version="t1", scanner_version="t")
+
+
+def _row(scan, sector, check):
+    return SectorAggregate.objects.get(scan=scan, sector=sector, check_name=check)
+
+
+def test_not_testable_and_not_applicable_domains_stay_out_of_the_percentage(scan):
+    org = Organisation.objects.create(name="G", sector="gemeente", source="manual", slug="g")
+    _result(scan, org, "a.nl", dane="pass")
+    _result(scan, org, "b.nl", dane="fail")
+    _result(scan, org, "c.nl", dane="not_testable")
+    _result(scan, org, "d.nl", dane="not_applicable")
+    aggregate_scan(scan)
+    row = _row(scan, "gemeente", "dane")
+    assert (row.passed, row.failed, row.not_testable, row.not_applicable) == (1, 1, 1, 1)
+    assert row.measured == 2
+    assert row.percentage == 50.0
+
+
+def test_an_organisation_is_compliant_only_when_every_measured_domain_passes(scan):
+    good = Organisation.objects.create(name="P1", sector="provincie", source="manual", slug="p1")
+    mixed = Organisation.objects.create(name="P2", sector="provincie", source="manual", slug="p2")
+    silent = Organisation.objects.create(name="P3", sector="provincie", source="manual", slug="p3")
+    _result(scan, good, "p1.nl", starttls="pass")
+    _result(scan, good, "p1-mail.nl", starttls="not_testable")
+    _result(scan, mixed, "p2.nl", starttls="pass")
+    _result(scan, mixed, "p2-mail.nl", starttls="fail")
+    _result(scan, silent, "p3.nl", starttls="not_testable")
+    aggregate_scan(scan)
+    row = _row(scan, "provincie", "starttls")
+    assert row.organisations_measured == 2
+    assert row.organisations_compliant == 1
+
+
+def test_dane_and_mta_sts_side_by_side_counts_each_combination(scan):
+    org = Organisation.objects.create(name="W", sector="waterschap", source="manual", slug="w")
+    _result(scan, org, "both.nl", dane="pass", mta_sts="pass")
+    _result(scan, org, "dane.nl", dane="pass", mta_sts="fail")
+    _result(scan, org, "sts.nl", dane="fail", mta_sts="pass")
+    _result(scan, org, "none.nl", dane="fail", mta_sts="fail", mta_sts_mode="testing")
+    _result(scan, org, "skip.nl", dane="not_testable", mta_sts="pass")
+    aggregate_scan(scan)
+    counts = {
+        kind: _row(scan, "waterschap", f"dane_vs_mta_sts:{kind}").passed
+        for kind in ("both", "dane_only", "mta_sts_only", "neither")
+    }
+    assert counts == {"both": 1, "dane_only": 1, "mta_sts_only": 1, "neither": 1}
+    assert _row(scan, "waterschap", "dane_vs_mta_sts:both").measured == 4
+    testing = _row(scan, "waterschap", "mta_sts_testing")
+    assert (testing.passed, testing.measured) == (1, 5)
+
+
+def test_aggregating_twice_replaces_the_rows_instead_of_adding(scan):
+    org = Organisation.objects.create(name="R", sector="rijk", source="manual", slug="r")
+    _result(scan, org, "r.nl", tls_rpt="pass")
+    first = aggregate_scan(scan)
+    second = aggregate_scan(scan)
+    assert first == second
+    assert SectorAggregate.objects.filter(scan=scan).count() == first
