@@ -17,7 +17,8 @@ class Command(BaseCommand):
         if not Scan.objects.filter(pk=scan_id, status=Scan.Status.FINISHED).exists():
             raise CommandError(f"no finished scan {scan_id}")
         judged = pipeline.rejudge_scan(scan_id, METHODOLOGY_VERSION)
+        version = METHODOLOGY_VERSION
         if not judged:
-            self.stdout.write(f"scan {scan_id} already has verdicts under {METHODOLOGY_VERSION}")
+            self.stdout.write(f"scan {scan_id} already has verdicts under {version}")
         else:
-            self.stdout.write(f"scan {scan_id}: {judged} domains judged under {METHODOLOGY_VERSION}")
+            self.stdout.write(f"scan {scan_id}: {judged} domains judged under {version}")
