@@ -7,6 +7,9 @@ verdicts (see to_json / from_json), so every figure can be traced to its evidenc
 
 import base64
 import dataclasses
+import functools
+import types
+import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -92,9 +95,7 @@ class HostObservation:
 
     @property
     def addresses(self) -> tuple[str, ...]:
-        return tuple(
-            r for r in self.a.records + self.aaaa.records if r and not r.endswith(".")
-        )
+        return tuple(r for r in self.a.records + self.aaaa.records if r and not r.endswith("."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +165,38 @@ def to_json(obj: Any) -> Any:
     if isinstance(obj, tuple | list):
         return [to_json(item) for item in obj]
     return obj
+
+
+def from_json(cls: Any, data: Any) -> Any:
+    """The inverse of to_json: rebuild an observation of type `cls` from its JSON form.
+
+    Unknown keys are ignored and missing ones take their defaults, so observations stored
+    by an older or newer version of the probe can still be read back.
+    """
+    if data is None:
+        return None
+    if dataclasses.is_dataclass(cls):
+        hints = _field_types(cls)
+        known = {name: from_json(hints[name], data[name]) for name in hints if name in data}
+        return cls(**known)
+    origin = typing.get_origin(cls)
+    if origin in (types.UnionType, typing.Union):
+        # Optional[X] and X | None: the one non-None member decides.
+        members = [arg for arg in typing.get_args(cls) if arg is not type(None)]
+        return from_json(members[0], data)
+    if origin is tuple:
+        args = typing.get_args(cls)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(from_json(args[0], item) for item in data)
+        return tuple(from_json(arg, item) for arg, item in zip(args, data, strict=True))
+    if cls is bytes:
+        return base64.b64decode(data)
+    if isinstance(cls, type) and issubclass(cls, StrEnum):
+        return cls(data)
+    return data
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}

@@ -1,0 +1,38 @@
+"""Which addresses and MX names may be probed (DESIGN.md section 3, RFC 7505, RFC 6761)."""
+
+import ipaddress
+
+
+def not_allowed_reason(address: str, *, lab_mode: bool) -> str:
+    """Why `address` must not be contacted, or "" when it may be.
+
+    Outside lab mode we never connect to private, loopback, link-local, multicast or
+    otherwise reserved space: such an MX address is a misconfiguration or a trap, and
+    probing it would send traffic into our own or someone else's internal network.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "not an IP address"
+    if lab_mode:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for flag in ("is_loopback", "is_private", "is_link_local", "is_multicast", "is_reserved"):
+        if getattr(ip, flag):
+            return f"{flag.removeprefix('is_').replace('_', '-')} address, not contacted"
+    if ip.is_unspecified or not ip.is_global:
+        return "non-global address, not contacted"
+    return ""
+
+
+def is_untestable_mx_name(host: str) -> bool:
+    """True for MX targets no sender can use: localhost (RFC 6761 section 6.3) or IP literals."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,280 @@
+"""Stub queries to a validating resolver, with the DNSSEC status of every answer.
+
+DESIGN.md section 2: the resolver (Unbound) validates; we read its verdict from the AD
+bit, the rcode and Extended DNS Errors (RFC 8914). Queries carry DO and never CD, so
+nothing we ask can fill the resolver's cache with unvalidated data.
+"""
+
+import asyncio
+from collections import OrderedDict
+
+import dns.asyncquery
+import dns.edns
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+
+from measurement.probe.addresses import is_untestable_mx_name
+from measurement.probe.observations import (
+    DnsAnswer,
+    DnssecStatus,
+    HostObservation,
+    MxHost,
+    MxObservation,
+    TlsaRecord,
+)
+
+# RFC 8914 section 4: the codes that report a DNSSEC failure. 3 (stale answer) and 4
+# (forged answer) are not about DNSSEC; 27 (RFC 9276, NSEC3 iterations) and 29
+# (signature expired before valid) are.
+DNSSEC_EDE_CODES = frozenset({1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 27, 29})
+EDNS_PAYLOAD = 1232  # DNS flag day 2020: avoids IP fragmentation
+MAX_CNAME_CHAIN = 16
+MAX_MX_HOSTS = 10  # DESIGN.md section 2, as Internet.nl and the Forum test
+TIMEOUT_RCODE = "TIMEOUT"
+
+
+class Resolver:
+    """Queries one validating resolver; answers are cached for the life of this object.
+
+    Concurrent queries for the same (name, type) share one request. The cache keeps at
+    most `cache_size` answers (least recently used go first), so a scan's memory does not
+    grow with the number of domains.
+    """
+
+    def __init__(
+        self,
+        address: str,
+        port: int = 53,
+        *,
+        timeout: float = 5.0,
+        attempts: int = 2,
+        cache_size: int = 20_000,
+    ) -> None:
+        self.address = address
+        self.port = port
+        self.timeout = timeout
+        self.attempts = attempts
+        self.cache_size = cache_size
+        self._answers: OrderedDict[tuple[str, str], DnsAnswer] = OrderedDict()
+        self._pending: dict[tuple[str, str], asyncio.Future[DnsAnswer]] = {}
+        self.queries_sent = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.address}:{self.port}" if self.port != 53 else self.address
+
+    async def query(self, name: str, rdtype: str) -> DnsAnswer:
+        key = (name.lower().rstrip("."), rdtype.upper())
+        if (answer := self._answers.get(key)) is not None:
+            self._answers.move_to_end(key)
+            return answer
+        if (pending := self._pending.get(key)) is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[DnsAnswer] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            answer = await self._ask(*key)
+        except BaseException as exc:  # cancelled: let waiters see it too
+            future.cancel()
+            del self._pending[key]
+            raise exc
+        del self._pending[key]
+        future.set_result(answer)
+        self._answers[key] = answer
+        if len(self._answers) > self.cache_size:
+            self._answers.popitem(last=False)
+        return answer
+
+    async def _ask(self, name: str, rdtype: str) -> DnsAnswer:
+        request = dns.message.make_query(
+            name or ".", rdtype, want_dnssec=True, use_edns=0, payload=EDNS_PAYLOAD
+        )
+        for _ in range(self.attempts):
+            self.queries_sent += 1
+            try:
+                response, _tcp = await dns.asyncquery.udp_with_fallback(
+                    request,
+                    self.address,
+                    timeout=self.timeout,
+                    port=self.port,
+                    ignore_unexpected=True,
+                )
+            except (dns.exception.DNSException, OSError, EOFError):
+                continue
+            return answer_from_response(response, name, rdtype, resolver=self.label)
+        return DnsAnswer(
+            qname=name,
+            rdtype=rdtype,
+            rcode=TIMEOUT_RCODE,
+            status=DnssecStatus.INDETERMINATE,
+            resolver=self.label,
+        )
+
+
+def answer_from_response(
+    response: dns.message.Message, qname: str, rdtype: str, *, resolver: str = ""
+) -> DnsAnswer:
+    """The DnsAnswer for one response: status, CNAME chain, records at the final name."""
+    rcode = dns.rcode.to_text(response.rcode())
+    ede = tuple(
+        (int(option.code), option.text or "")
+        for option in response.options
+        if isinstance(option, dns.edns.EDEOption)
+    )
+    status = dnssec_status(rcode, bool(response.flags & dns.flags.AD), ede)
+    wanted = dns.rdatatype.from_text(rdtype)
+    current = dns.name.from_text(qname or ".")
+    chain: list[str] = []
+    for _ in range(MAX_CNAME_CHAIN):
+        cname = _rrset(response, current, dns.rdatatype.CNAME)
+        if cname is None or wanted == dns.rdatatype.CNAME:
+            break
+        current = cname[0].target
+        chain.append(_plain(current))
+    records: tuple[str, ...] = ()
+    if rcode == "NOERROR" and (rrset := _rrset(response, current, wanted)) is not None:
+        records = tuple(sorted(_presentation(rdata) for rdata in rrset))
+    return DnsAnswer(
+        qname=qname,
+        rdtype=rdtype,
+        rcode=rcode,
+        status=status,
+        records=records,
+        cname_chain=tuple(chain),
+        ede=ede,
+        resolver=resolver,
+    )
+
+
+def dnssec_status(
+    rcode: str, authenticated: bool, ede: tuple[tuple[int, str], ...]
+) -> DnssecStatus:
+    """DESIGN.md section 2: AD means secure; SERVFAIL with a DNSSEC EDE means bogus."""
+    if rcode in ("NOERROR", "NXDOMAIN"):
+        return DnssecStatus.SECURE if authenticated else DnssecStatus.INSECURE
+    if rcode == "SERVFAIL" and any(code in DNSSEC_EDE_CODES for code, _ in ede):
+        return DnssecStatus.BOGUS
+    return DnssecStatus.INDETERMINATE
+
+
+def _rrset(response: dns.message.Message, owner: dns.name.Name, rdtype: int):
+    for rrset in response.answer:
+        if rrset.name == owner and rrset.rdtype == rdtype and rrset.rdclass == dns.rdataclass.IN:
+            return rrset
+    return None
+
+
+def _plain(name: dns.name.Name) -> str:
+    return name.to_text(omit_final_dot=True).lower() or "."
+
+
+def _presentation(rdata) -> str:
+    if rdata.rdtype == dns.rdatatype.TXT:
+        # RFC 7208 section 3.3 style: the character-strings of one record are concatenated.
+        return b"".join(rdata.strings).decode("utf-8", "replace")
+    return rdata.to_text()
+
+
+# --- MX (RFC 5321 section 5.1, RFC 7505) ------------------------------------------------
+
+
+async def resolve_mx(
+    resolver: Resolver, domain: str, *, max_hosts: int = MAX_MX_HOSTS
+) -> MxObservation:
+    return mx_observation(domain, await resolver.query(domain, "MX"), max_hosts=max_hosts)
+
+
+def mx_observation(
+    domain: str, answer: DnsAnswer, *, max_hosts: int = MAX_MX_HOSTS
+) -> MxObservation:
+    """MX hosts by preference then name; null MX; localhost and IP literals set apart."""
+    by_host: dict[str, int] = {}
+    for record in answer.records:
+        preference, _, exchange = record.partition(" ")
+        host = exchange.strip().lower().rstrip(".") or "."
+        pref = int(preference)
+        by_host[host] = min(pref, by_host.get(host, pref))
+    if by_host and set(by_host) == {"."}:
+        # RFC 7505 section 3: "0 ." alone says the domain accepts no mail.
+        return MxObservation(domain=domain, answer=answer, null_mx=True)
+    ordered = sorted((MxHost(pref, host) for host, pref in by_host.items()), key=_mx_key)
+    untestable = tuple(
+        mx.host for mx in ordered if mx.host == "." or is_untestable_mx_name(mx.host)
+    )
+    testable = [mx for mx in ordered if mx.host not in untestable]
+    return MxObservation(
+        domain=domain,
+        answer=answer,
+        hosts=tuple(testable[:max_hosts]),
+        skipped=max(0, len(testable) - max_hosts),
+        untestable_hosts=untestable,
+    )
+
+
+def _mx_key(mx: MxHost) -> tuple[int, str]:
+    return (mx.preference, mx.host)
+
+
+# --- addresses and TLSA (RFC 7672 section 2.2.3) ----------------------------------------
+
+
+async def resolve_host(resolver: Resolver, host: str, *, port: int = 25) -> HostObservation:
+    """A, AAAA and the TLSA RRset of one MX host, at the right TLSA base domain."""
+    a, aaaa = await asyncio.gather(resolver.query(host, "A"), resolver.query(host, "AAAA"))
+    expanded = secure_expansion(a, aaaa)
+    tlsa = None
+    base = host
+    if expanded and expanded != host:
+        # RFC 7672 section 2.2.3: with a secure CNAME chain, try the final name first and
+        # fall back to the original name only when no TLSA records exist there; a bogus or
+        # indeterminate answer is a failure, not an absence.
+        tlsa = await resolver.query(f"_{port}._tcp.{expanded}", "TLSA")
+        if tlsa.records or tlsa.status in (DnssecStatus.BOGUS, DnssecStatus.INDETERMINATE):
+            base = expanded
+        else:
+            tlsa = None
+    if tlsa is None:
+        tlsa = await resolver.query(f"_{port}._tcp.{host}", "TLSA")
+    return HostObservation(
+        host=host,
+        a=a,
+        aaaa=aaaa,
+        tlsa=tlsa,
+        tlsa_base_domain=base,
+        tlsa_records=tlsa_records(tlsa),
+    )
+
+
+def secure_expansion(a: DnsAnswer, aaaa: DnsAnswer) -> str:
+    """The CNAME-expanded host name when every alias chain seen is secure, else ""."""
+    aliased = [answer for answer in (a, aaaa) if answer.cname_chain]
+    if aliased and all(answer.status is DnssecStatus.SECURE for answer in aliased):
+        return aliased[0].canonical_name
+    return ""
+
+
+def tlsa_records(answer: DnsAnswer) -> tuple[TlsaRecord, ...]:
+    """Parse TLSA rdata in presentation form ("3 1 1 abcd..."); malformed ones are dropped."""
+    records = []
+    for text in answer.records:
+        parts = text.split()
+        try:
+            usage, selector, mtype = (int(p) for p in parts[:3])
+            data = bytes.fromhex("".join(parts[3:]))
+        except ValueError:
+            continue
+        records.append(TlsaRecord(usage, selector, mtype, data))
+    return tuple(records)
+
+
+# --- TXT --------------------------------------------------------------------------------
+
+
+async def resolve_txt(resolver: Resolver, name: str) -> DnsAnswer:
+    """TXT at `name`; each record's character-strings joined into one string."""
+    return await resolver.query(name, "TXT")

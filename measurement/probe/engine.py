@@ -1,0 +1,284 @@
+"""Runs a scan's network work in one event loop: resolve domains, probe each (host, IP) once.
+
+DESIGN.md section 1, steps 2 and 3. observe_domains does both phases for a list of
+domains, streaming results; resolve_domains, probe_pairs and assemble are the same
+phases apart, so the pipeline can spread them over workers. Nothing here raises: every
+failure is an Outcome or a DNS status in the observations.
+"""
+
+import asyncio
+import dataclasses
+import ipaddress
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from measurement.probe.addresses import not_allowed_reason
+from measurement.probe.dns import MAX_MX_HOSTS, Resolver, resolve_host, resolve_mx
+from measurement.probe.limiter import AddressLimiter, LocalAddressLimiter
+from measurement.probe.mtasts import observe_mta_sts
+from measurement.probe.observations import (
+    DnsAnswer,
+    DnssecStatus,
+    DomainObservation,
+    HostObservation,
+    MxObservation,
+    Outcome,
+    SmtpObservation,
+)
+from measurement.probe.smtp import is_retriable, probe_smtp
+from measurement.probe.tlsrpt import observe_tls_rpt
+
+log = logging.getLogger(__name__)
+
+Pair = tuple[str, str]  # (MX host, address)
+
+
+@dataclass(frozen=True)
+class ProbeConfig:
+    """Everything a scan's network work depends on; the defaults are production values."""
+
+    resolver: str = "127.0.0.1"
+    resolver_port: int = 53
+    ehlo_name: str = "mailbeveiliging.example.nl"
+    lab_mode: bool = False  # allows loopback and private addresses (the lab lives there)
+    smtp_port: int = 25
+    https_port: int = 443
+    greeting_timeout: float = 30.0  # postscreen may delay the greeting (DESIGN.md section 3)
+    command_timeout: float = 10.0
+    probe_timeout: float = 90.0  # one whole SMTP attempt
+    dns_timeout: float = 5.0
+    https_timeout: float = 10.0
+    concurrency: int = 500  # connections in flight, SMTP and HTTPS together
+    address_gap: float = 1.0  # seconds between two connections to one address
+    retry_delay: float = 30.0  # before the second attempt after 421/4xx, reset, timeout
+    source_address: str | None = None
+    ipv6: bool = True  # probe AAAA addresses too
+    max_mx_hosts: int = MAX_MX_HOSTS
+    domains_in_flight: int = 1000
+    dns_cache_size: int = 20_000
+    fetch_mta_sts: bool = True
+
+
+class _Run:
+    """State shared by one batch: resolver cache, per-IP limiter, connection bound."""
+
+    def __init__(self, config: ProbeConfig, limiter: AddressLimiter | None = None) -> None:
+        self.config = config
+        self.resolver = Resolver(
+            config.resolver,
+            config.resolver_port,
+            timeout=config.dns_timeout,
+            cache_size=config.dns_cache_size,
+        )
+        self.limiter = limiter or LocalAddressLimiter(config.address_gap)
+        self.connections = asyncio.Semaphore(config.concurrency)
+        self._hosts: dict[str, asyncio.Task[HostObservation]] = {}
+        self._probes: dict[Pair, asyncio.Task[SmtpObservation]] = {}
+
+    # --- resolve ----------------------------------------------------------------------
+
+    async def resolve(self, domain: str) -> DomainObservation:
+        try:
+            return await self._resolve(domain)
+        except Exception as exc:  # our bug: a domain with an unusable MX answer, logged
+            log.exception("resolving %s failed", domain)
+            answer = DnsAnswer(
+                domain, "MX", "ERROR", DnssecStatus.INDETERMINATE, ede=((0, str(exc)),)
+            )
+            return DomainObservation(domain=domain, mx=MxObservation(domain=domain, answer=answer))
+
+    async def _resolve(self, domain: str) -> DomainObservation:
+        config = self.config
+        mx, tls_rpt, mta_sts = await asyncio.gather(
+            resolve_mx(self.resolver, domain, max_hosts=config.max_mx_hosts),
+            observe_tls_rpt(self.resolver, domain),
+            self._mta_sts(domain),
+        )
+        hosts = await asyncio.gather(*(self.host(mx_host.host) for mx_host in mx.hosts))
+        return DomainObservation(
+            domain=domain, mx=mx, hosts=tuple(hosts), mta_sts=mta_sts, tls_rpt=tls_rpt
+        )
+
+    async def _mta_sts(self, domain: str):
+        config = self.config
+        if not config.fetch_mta_sts:
+            return None
+        async with self.connections:
+            return await observe_mta_sts(
+                self.resolver,
+                domain,
+                port=config.https_port,
+                timeout=config.https_timeout,
+                lab_mode=config.lab_mode,
+                ipv6=config.ipv6,
+            )
+
+    def host(self, host: str) -> Awaitable[HostObservation]:
+        """Each MX host is resolved once per run, however many domains name it."""
+        if (task := self._hosts.get(host)) is None:
+            task = asyncio.ensure_future(
+                resolve_host(self.resolver, host, port=self.config.smtp_port)
+            )
+            self._hosts[host] = task
+        return asyncio.shield(task)
+
+    # --- probe ------------------------------------------------------------------------
+
+    def probe(self, host: str, address: str) -> Awaitable[SmtpObservation]:
+        """Each (host, address) is probed once per run, however many domains share it."""
+        pair = (host, address)
+        if (task := self._probes.get(pair)) is None:
+            task = asyncio.ensure_future(self._probe_with_retry(host, address))
+            self._probes[pair] = task
+        return asyncio.shield(task)
+
+    async def _probe_with_retry(self, host: str, address: str) -> SmtpObservation:
+        first = await self.attempt(host, address)
+        if not is_retriable(first):
+            return first
+        await asyncio.sleep(self.config.retry_delay)
+        return dataclasses.replace(await self.attempt(host, address), attempts=2)
+
+    async def attempt(self, host: str, address: str) -> SmtpObservation:
+        config = self.config
+        if reason := _skip_reason(address, config):
+            return SmtpObservation(host, address, Outcome.NOT_ALLOWED, reason)
+        try:
+            async with self.limiter.slot(address), self.connections:
+                return await probe_smtp(
+                    host,
+                    address,
+                    port=config.smtp_port,
+                    ehlo_name=config.ehlo_name,
+                    greeting_timeout=config.greeting_timeout,
+                    command_timeout=config.command_timeout,
+                    total_timeout=config.probe_timeout,
+                    lab_mode=config.lab_mode,
+                    source_address=config.source_address,
+                )
+        except Exception as exc:  # e.g. the shared limiter's Redis is down: our problem
+            log.exception("probe of %s at %s failed", host, address)
+            return SmtpObservation(host, address, Outcome.ERROR, f"{type(exc).__name__}: {exc}")
+
+    async def probe_address(self, address: str, hosts: list[str]) -> list[SmtpObservation]:
+        """All hosts at one address in turn, then the retries, each after the retry delay."""
+        results: dict[str, SmtpObservation] = {}
+        retry: list[tuple[str, float]] = []
+        for host in hosts:
+            obs = await self.attempt(host, address)
+            if is_retriable(obs):
+                retry.append((host, time.monotonic()))
+            results[host] = obs
+        for host, failed_at in retry:
+            wait = failed_at + self.config.retry_delay - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            results[host] = dataclasses.replace(await self.attempt(host, address), attempts=2)
+        return [results[host] for host in hosts]
+
+
+def _skip_reason(address: str, config: ProbeConfig) -> str:
+    if reason := not_allowed_reason(address, lab_mode=config.lab_mode):
+        return reason
+    if not config.ipv6 and ipaddress.ip_address(address).version == 6:
+        return "IPv6 probing is switched off"
+    return ""
+
+
+# --- the phases, for the pipeline -------------------------------------------------------
+
+
+async def resolve_domains(domains: list[str], config: ProbeConfig) -> list[DomainObservation]:
+    """Phase 2: the DNS facts (and MTA-STS policy) of each domain, probes still empty."""
+    run = _Run(config)
+    return await _in_order(domains, run.resolve, config.domains_in_flight)
+
+
+def pairs_to_probe(observations: Iterable[DomainObservation]) -> list[Pair]:
+    """The unique (host, address) pairs of some domains, in first-seen order."""
+    pairs = {
+        (host.host, address): None
+        for obs in observations
+        for host in obs.hosts
+        for address in host.addresses
+    }
+    return list(pairs)
+
+
+async def probe_pairs(
+    pairs: Iterable[Pair], config: ProbeConfig, *, limiter: AddressLimiter | None = None
+) -> list[SmtpObservation]:
+    """Phase 3: probe each unique pair once; one task per address, so memory and the
+    per-IP limit follow the addresses in flight."""
+    run = _Run(config, limiter)
+    unique = list(dict.fromkeys(pairs))
+    by_address: dict[str, list[str]] = {}
+    for host, address in unique:
+        by_address.setdefault(address, []).append(host)
+    per_address = await _in_order(
+        list(by_address.items()),
+        lambda item: run.probe_address(*item),
+        config.concurrency,
+    )
+    found = {(obs.host, obs.address): obs for batch in per_address for obs in batch}
+    return [found[pair] for pair in unique]
+
+
+def assemble(
+    observation: DomainObservation, probes: Mapping[Pair, SmtpObservation]
+) -> DomainObservation:
+    """A domain's observation with the probes of its (host, address) pairs, in MX order."""
+    return dataclasses.replace(
+        observation,
+        probes=tuple(
+            probes[(host.host, address)]
+            for host in observation.hosts
+            for address in host.addresses
+            if (host.host, address) in probes
+        ),
+    )
+
+
+async def observe_domains(
+    domains: Iterable[str], config: ProbeConfig, *, limiter: AddressLimiter | None = None
+) -> AsyncIterator[DomainObservation]:
+    """Both phases for many domains, yielding each domain when done (in completion order).
+
+    At most `domains_in_flight` domains are in progress at once; probes are shared by
+    (host, address) across the whole run.
+    """
+    run = _Run(config, limiter)
+
+    async def observe(domain: str) -> DomainObservation:
+        facts = await run.resolve(domain)
+        pairs = pairs_to_probe([facts])
+        probes = await asyncio.gather(*(run.probe(host, address) for host, address in pairs))
+        return assemble(facts, dict(zip(pairs, probes, strict=True)))
+
+    pending: set[asyncio.Task[DomainObservation]] = set()
+    queue = iter(domains)
+    while True:
+        for domain in queue:
+            pending.add(asyncio.ensure_future(observe(domain)))
+            if len(pending) >= config.domains_in_flight:
+                break
+        if not pending:
+            return
+        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            yield task.result()
+
+
+async def _in_order[T, R](items: list[T], work: Callable[[T], Awaitable[R]], width: int) -> list[R]:
+    """work(item) for every item, at most `width` at a time; results in input order."""
+    results: list[R | None] = [None] * len(items)
+    position = iter(range(len(items)))
+
+    async def worker() -> None:
+        for index in position:
+            results[index] = await work(items[index])
+
+    await asyncio.gather(*(worker() for _ in range(min(width, len(items)))))
+    return results  # type: ignore[return-value]

@@ -1,0 +1,237 @@
+"""MTA-STS: the _mta-sts TXT record and the policy fetched over HTTPS (RFC 8461 section 3).
+
+A minimal HTTP/1.1 client of our own: one GET, no redirects followed (RFC 8461 section
+3.3), the body capped at 64 KiB, every wait bounded. The TLS handshake does not verify:
+the chain is captured and Web-PKI validity is judged in measurement/evaluate, like SMTP.
+
+fetch_outcome says whether we saw an HTTP answer: ok means a complete response arrived,
+whatever its status; http_status and content_type say what it was (a 3xx is recorded with
+its Location in fetch_detail, never followed). not_supported means mta-sts.<domain> has
+no address records; unreachable means its address lookup failed (SERVFAIL, bogus, timeout).
+"""
+
+import asyncio
+import ssl
+from dataclasses import dataclass
+
+from measurement.probe.addresses import not_allowed_reason
+from measurement.probe.dns import Resolver
+from measurement.probe.observations import DnssecStatus, MtaStsObservation, Outcome
+from measurement.probe.tls import handshake_facts, observation_context
+
+POLICY_PATH = "/.well-known/mta-sts.txt"
+MAX_POLICY_BYTES = 64 * 1024  # RFC 8461 section 3.3: senders may cap; 64 KiB is ample
+MAX_HEADER_BYTES = 16 * 1024
+MAX_HEADERS = 100
+USER_AGENT = "mailbeveiliging-probe/0.1 (+MTA-STS policy check)"
+
+
+def announces_policy(records: tuple[str, ...]) -> bool:
+    """RFC 8461 section 3.1: records not starting with v=STSv1 are ignored."""
+    return any(record.startswith("v=STSv1") for record in records)
+
+
+async def observe_mta_sts(
+    resolver: Resolver,
+    domain: str,
+    *,
+    port: int = 443,
+    timeout: float = 10.0,
+    lab_mode: bool = False,
+    ipv6: bool = True,
+) -> MtaStsObservation:
+    txt = await resolver.query(f"_mta-sts.{domain}", "TXT")
+    if not announces_policy(txt.records):
+        return MtaStsObservation(domain=domain, txt=txt)
+    policy_host = f"mta-sts.{domain}"
+    fetch = await fetch_policy(
+        resolver, policy_host, port=port, timeout=timeout, lab_mode=lab_mode, ipv6=ipv6
+    )
+    return MtaStsObservation(
+        domain=domain,
+        txt=txt,
+        policy_url=f"https://{policy_host}{POLICY_PATH}",
+        fetch_outcome=fetch.outcome,
+        fetch_detail=fetch.detail,
+        http_status=fetch.status,
+        content_type=fetch.content_type,
+        policy_text=fetch.body,
+        chain=fetch.chain,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFetch:
+    outcome: Outcome
+    detail: str = ""
+    status: int | None = None
+    content_type: str = ""
+    body: str = ""
+    chain: tuple[bytes, ...] = ()
+
+
+async def fetch_policy(
+    resolver: Resolver,
+    policy_host: str,
+    *,
+    port: int = 443,
+    timeout: float = 10.0,
+    lab_mode: bool = False,
+    ipv6: bool = True,
+) -> PolicyFetch:
+    """GET the policy from the first address of `policy_host` that answers."""
+    lookups = [resolver.query(policy_host, "A")]
+    if ipv6:
+        lookups.append(resolver.query(policy_host, "AAAA"))
+    answers = await asyncio.gather(*lookups)
+    addresses = [r for answer in answers for r in answer.records if not r.endswith(".")]
+    if not addresses:
+        failed = [
+            a for a in answers if a.status in (DnssecStatus.BOGUS, DnssecStatus.INDETERMINATE)
+        ]
+        if failed:
+            return PolicyFetch(
+                Outcome.UNREACHABLE,
+                f"{policy_host}: address lookup failed ({failed[0].rcode}, {failed[0].status})",
+            )
+        return PolicyFetch(Outcome.NOT_SUPPORTED, f"{policy_host} has no A or AAAA records")
+    fetch = PolicyFetch(Outcome.ERROR, "no address tried")
+    for address in addresses[:2]:
+        if reason := not_allowed_reason(address, lab_mode=lab_mode):
+            fetch = PolicyFetch(Outcome.NOT_ALLOWED, f"{address}: {reason}")
+            continue
+        fetch = await get_policy(policy_host, address, port=port, timeout=timeout)
+        if fetch.outcome not in (Outcome.REFUSED, Outcome.UNREACHABLE, Outcome.TIMEOUT):
+            break
+    return fetch
+
+
+async def get_policy(
+    policy_host: str,
+    address: str,
+    *,
+    port: int = 443,
+    timeout: float = 10.0,
+    context: ssl.SSLContext | None = None,
+) -> PolicyFetch:
+    """One HTTPS GET of the policy path at `address`, SNI and Host being `policy_host`."""
+    writer = None
+    chain: tuple[bytes, ...] = ()
+    try:
+        async with asyncio.timeout(timeout):
+            try:
+                reader, writer = await asyncio.open_connection(
+                    address,
+                    port,
+                    ssl=context or observation_context(),
+                    server_hostname=policy_host,
+                    ssl_handshake_timeout=timeout,
+                    limit=MAX_HEADER_BYTES,
+                )
+            except ConnectionRefusedError:
+                return PolicyFetch(Outcome.REFUSED, f"{address}: connection refused")
+            except ssl.SSLError as exc:
+                return PolicyFetch(
+                    Outcome.TLS_ERROR, f"{address}: TLS handshake failed: {exc.reason or exc}"
+                )
+            except OSError as exc:
+                return PolicyFetch(Outcome.UNREACHABLE, f"{address}: {exc}")
+            _version, _cipher, chain = handshake_facts(writer.get_extra_info("ssl_object"))
+            writer.write(
+                (
+                    f"GET {POLICY_PATH} HTTP/1.1\r\nHost: {policy_host}\r\n"
+                    f"User-Agent: {USER_AGENT}\r\nAccept: text/plain\r\nConnection: close\r\n\r\n"
+                ).encode("ascii")
+            )
+            status, headers = await _read_head(reader)
+            detail = ""
+            if 300 <= status < 400:
+                detail = f"redirect to {headers.get('location', '?')[:200]} not followed"
+            body = await _read_body(reader, headers)
+            return PolicyFetch(
+                Outcome.OK,
+                detail,
+                status=status,
+                content_type=headers.get("content-type", "")[:200],
+                body=body.decode("utf-8", "replace"),
+                chain=chain,
+            )
+    except TimeoutError:
+        return PolicyFetch(
+            Outcome.TIMEOUT, f"{address}: no complete answer within {timeout:g} s", chain=chain
+        )
+    except _HttpError as exc:
+        return PolicyFetch(Outcome.PROTOCOL_ERROR, f"{address}: {exc}", chain=chain)
+    except asyncio.LimitOverrunError:
+        return PolicyFetch(Outcome.PROTOCOL_ERROR, f"{address}: header line too long", chain=chain)
+    except (asyncio.IncompleteReadError, ConnectionError, OSError, ssl.SSLError) as exc:
+        return PolicyFetch(
+            Outcome.PROTOCOL_ERROR,
+            f"{address}: connection lost: {exc or type(exc).__name__}",
+            chain=chain,
+        )
+    finally:
+        if writer is not None:
+            writer.transport.abort()  # Connection: close; the body is complete or abandoned
+
+
+class _HttpError(Exception):
+    pass
+
+
+async def _read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+    status_line = (await reader.readuntil(b"\n")).decode("latin-1").strip()
+    parts = status_line.split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        raise _HttpError(f"not an HTTP status line: {status_line[:80]!r}")
+    headers: dict[str, str] = {}
+    size = 0
+    for _ in range(MAX_HEADERS + 1):
+        line = await reader.readuntil(b"\n")
+        size += len(line)
+        if size > MAX_HEADER_BYTES:
+            break
+        text = line.decode("latin-1").strip()
+        if not text:
+            return int(parts[1]), headers
+        name, sep, value = text.partition(":")
+        if not sep:
+            raise _HttpError(f"malformed header line: {text[:80]!r}")
+        headers[name.strip().lower()] = value.strip()
+    raise _HttpError("response headers too large")
+
+
+async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return await _read_chunked(reader)
+    if (length := headers.get("content-length")) is not None:
+        if not length.isdigit():
+            raise _HttpError(f"bad Content-Length {length[:40]!r}")
+        if int(length) > MAX_POLICY_BYTES:
+            raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
+        return await reader.readexactly(int(length))
+    body = await reader.read(MAX_POLICY_BYTES + 1)
+    while body and len(body) <= MAX_POLICY_BYTES:
+        more = await reader.read(MAX_POLICY_BYTES + 1 - len(body))
+        if not more:
+            break
+        body += more
+    if len(body) > MAX_POLICY_BYTES:
+        raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
+    return body
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
+    body = b""
+    while True:
+        size_line = (await reader.readuntil(b"\n")).split(b";")[0].strip()
+        try:
+            size = int(size_line, 16)
+        except ValueError:
+            raise _HttpError(f"bad chunk size {size_line[:20]!r}") from None
+        if size == 0:
+            return body
+        if len(body) + size > MAX_POLICY_BYTES:
+            raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
+        body += await reader.readexactly(size)
+        await reader.readuntil(b"\n")

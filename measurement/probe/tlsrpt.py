@@ -1,0 +1,8 @@
+"""The TLS-RPT record at _smtp._tls.<domain> (RFC 8460 section 3); judged in evaluate."""
+
+from measurement.probe.dns import Resolver
+from measurement.probe.observations import TlsRptObservation
+
+
+async def observe_tls_rpt(resolver: Resolver, domain: str) -> TlsRptObservation:
+    return TlsRptObservation(domain=domain, txt=await resolver.query(f"_smtp._tls.{domain}", "TXT"))
