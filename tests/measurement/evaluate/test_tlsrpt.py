@@ -1,0 +1,88 @@
+import pytest
+
+from measurement.evaluate import tlsrpt
+from measurement.evaluate.outcomes import CheckOutcome
+from measurement.probe.observations import DnsAnswer, DnssecStatus, TlsRptObservation
+
+
+@pytest.mark.parametrize(
+    ("text", "usable"),
+    [
+        ("v=TLSRPTv1; rua=mailto:tlsrpt@example.nl", ("mailto:tlsrpt@example.nl",)),
+        (
+            "v=TLSRPTv1;rua=https://reports.example.nl/tlsrpt",
+            ("https://reports.example.nl/tlsrpt",),
+        ),
+        ("v=TLSRPTv1; rua=mailto:a@example.nl;", ("mailto:a@example.nl",)),
+        (
+            "v=TLSRPTv1; rua=mailto:a@example.nl , https://r.example.nl/x",
+            ("mailto:a@example.nl", "https://r.example.nl/x"),
+        ),
+        ("v=TLSRPTv1; rua=mailto:a@example.nl!10m", ("mailto:a@example.nl!10m",)),
+        ("v=TLSRPTv1; rua=ftp://x.nl/r,mailto:a@example.nl", ("mailto:a@example.nl",)),
+        ("v=TLSRPTv1; rua=mailto:a@example.nl; ext=1", ("mailto:a@example.nl",)),
+    ],
+)
+def test_a_valid_tls_rpt_record_parses(text, usable):
+    assert tlsrpt.parse_tlsrpt_record(text).usable_rua == usable
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "v=TLSRPTv1",
+        "v=TLSRPTv1;",
+        "v=TLSRPTv1; ext=1",
+        "v=TLSRPTv1; rua=",
+        "v=TLSRPTv1; rua=ftp://x.nl/r",
+        "v=TLSRPTv1; rua=http://reports.example.nl/",
+        "v=TLSRPTv1; rua=mailto:nobody",
+        "v=TLSRPTv1; rua=https://",
+        "v=TLSRPTv1; rua=mailto:a@example.nl; rua=mailto:b@example.nl",
+        "v=TLSRPTv1; rua=mailto:a@example.nl,,mailto:b@example.nl",
+        "v=TLSRPTv1; rua=mailto:a@example.nl, not a uri",
+        "v=TLSRPTv1; rua=mailto:a@example.nl; bad field",
+        "v=tlsrptv1; rua=mailto:a@example.nl",
+        "rua=mailto:a@example.nl; v=TLSRPTv1",
+    ],
+)
+def test_an_invalid_tls_rpt_record_is_refused(text):
+    with pytest.raises(ValueError):
+        tlsrpt.parse_tlsrpt_record(text)
+
+
+def answer(*records, rcode="NOERROR", status=DnssecStatus.SECURE) -> TlsRptObservation:
+    return TlsRptObservation(
+        "example.nl", DnsAnswer("_smtp._tls.example.nl", "TXT", rcode, status, records)
+    )
+
+
+@pytest.mark.parametrize(
+    ("observation", "outcome", "reasons"),
+    [
+        (answer("v=TLSRPTv1; rua=mailto:r@example.nl"), CheckOutcome.PASS, ()),
+        (answer("v=spf1 -all", "v=TLSRPTv1; rua=mailto:r@example.nl"), CheckOutcome.PASS, ()),
+        (answer(rcode="NXDOMAIN"), CheckOutcome.FAIL, ("tls_rpt_missing",)),
+        (answer("v=spf1 -all"), CheckOutcome.FAIL, ("tls_rpt_missing",)),
+        (answer("v=TLSRPTv1; rua=r@example.nl"), CheckOutcome.FAIL, ("tls_rpt_invalid",)),
+        (
+            answer("v=TLSRPTv1; rua=mailto:r@example.nl", "v=TLSRPTv1; rua=mailto:s@example.nl"),
+            CheckOutcome.FAIL,
+            ("tls_rpt_multiple",),
+        ),
+        (
+            answer(rcode="SERVFAIL", status=DnssecStatus.BOGUS),
+            CheckOutcome.FAIL,
+            ("tls_rpt_bogus",),
+        ),
+        (
+            answer(rcode="TIMEOUT", status=DnssecStatus.INDETERMINATE),
+            CheckOutcome.NOT_TESTABLE,
+            ("tls_rpt_lookup_failed",),
+        ),
+        (None, CheckOutcome.NOT_TESTABLE, ("tls_rpt_not_observed",)),
+    ],
+)
+def test_tls_rpt_verdicts(observation, outcome, reasons):
+    verdict = tlsrpt.judge_tls_rpt(observation)
+    assert (verdict.outcome, verdict.reasons) == (outcome, reasons)
