@@ -6,6 +6,7 @@ asserted from the server's side.
 """
 
 import asyncio
+import contextlib
 import datetime
 import itertools
 import ssl
@@ -107,19 +108,20 @@ class SmtpServer:
         hold: float = 0.0,
         recover: bool = False,
         greeting_delay: float = 0.3,
+        port: int = 0,
     ) -> None:
         self.behaviour = behaviour
         self.address = address
         self.pki = pki
-        self.hold = hold  # keep each connection open this long, to see overlaps
+        self.hold = hold  # wait this long for the client to close, to see overlaps
         self.recover = recover
         self.greeting_delay = greeting_delay
         self.log: list[Connection] = []
-        self.port = 0
+        self.port = port
         self._server: asyncio.Server | None = None
 
     async def __aenter__(self) -> "SmtpServer":
-        self._server = await asyncio.start_server(self._serve, self.address, 0)
+        self._server = await asyncio.start_server(self._serve, self.address, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -142,7 +144,12 @@ class SmtpServer:
         try:
             await self._converse(behaviour, connection, reader, writer)
             if self.hold:
-                await asyncio.sleep(self.hold)
+                # Keep our side open until the client closes (or `hold` passes), so the
+                # logged end is when the client let go.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.hold):
+                        while await reader.read(4096):
+                            pass
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, OSError):
             pass
         finally:

@@ -1,0 +1,194 @@
+"""The engine over scripted DNS and SMTP servers: sharing, politeness, retries, phases."""
+
+import asyncio
+import contextlib
+import dataclasses
+import socket
+
+from measurement.probe.engine import (
+    ProbeConfig,
+    assemble,
+    observe_domains,
+    pairs_to_probe,
+    probe_pairs,
+    resolve_domains,
+)
+from measurement.probe.observations import Outcome
+from tests.measurement.probe.scripted_servers import DnsServer, SmtpServer, make_pki
+
+PKI = make_pki("mx.shared.test")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def mx(domain, *hosts):
+    records = [(domain, "MX", f"{10 * (i + 1)} {h}.") for i, h in enumerate(hosts)]
+    return {(domain, "MX"): ("NOERROR", True, records, None)}
+
+
+def a(host, address):
+    return {(host, "A"): ("NOERROR", True, [(host, "A", address)], None)}
+
+
+def config(dns: DnsServer, port: int, **overrides) -> ProbeConfig:
+    values = dict(
+        resolver=dns.address,
+        resolver_port=dns.port,
+        lab_mode=True,
+        smtp_port=port,
+        greeting_timeout=1.0,
+        command_timeout=1.0,
+        probe_timeout=5.0,
+        dns_timeout=0.5,
+        address_gap=0.2,
+        retry_delay=0.2,
+        fetch_mta_sts=False,
+    )
+    values.update(overrides)
+    return ProbeConfig(**values)
+
+
+async def collect(domains, cfg):
+    return {obs.domain: obs async for obs in observe_domains(domains, cfg)}
+
+
+def run_scenario(table, servers, work):
+    """Start the DNS server and SMTP servers (address -> kwargs) on one port; run work."""
+    port = free_port()
+
+    async def run():
+        async with contextlib.AsyncExitStack() as stack:
+            dns = await stack.enter_async_context(DnsServer(table))
+            started = {
+                address: await stack.enter_async_context(
+                    SmtpServer(
+                        kwargs.pop("behaviour", "good"),
+                        address=address,
+                        port=port,
+                        pki=PKI,
+                        **kwargs,
+                    )
+                )
+                for address, kwargs in servers.items()
+            }
+            result = await work(dns, port)
+            await asyncio.sleep(0.05)
+            return result, started
+
+    return asyncio.run(run())
+
+
+def test_a_host_shared_by_many_domains_is_probed_once_per_run():
+    table = {
+        **mx("one.test", "mx.shared.test"),
+        **mx("two.test", "mx.shared.test"),
+        **mx("three.test", "mx.shared.test", "mx.own.test"),
+        **a("mx.shared.test", "127.0.0.11"),
+        **a("mx.own.test", "127.0.0.12"),
+        ("null.test", "MX"): ("NOERROR", True, [("null.test", "MX", "0 .")], None),
+    }
+    domains = ["one.test", "two.test", "three.test", "null.test"]
+    observed, servers = run_scenario(
+        table,
+        {"127.0.0.11": {}, "127.0.0.12": {}},
+        lambda dns, port: collect(domains, config(dns, port)),
+    )
+    assert set(observed) == set(domains)
+    assert len(servers["127.0.0.11"].log) == 1
+    assert len(servers["127.0.0.12"].log) == 1
+    assert [p.outcome for p in observed["three.test"].probes] == [Outcome.OK, Outcome.OK]
+    assert observed["one.test"].probes[0] is observed["two.test"].probes[0]
+    assert observed["null.test"].mx.null_mx and observed["null.test"].probes == ()
+
+
+def test_one_address_never_has_two_connections_at_once_and_gets_a_gap():
+    hosts = [f"mx{i}.shared.test" for i in range(4)]
+    table = {**mx("many.test", *hosts)}
+    for host in hosts:
+        table.update(a(host, "127.0.0.13"))
+    observed, servers = run_scenario(
+        table,
+        {"127.0.0.13": {"hold": 0.1}},
+        lambda dns, port: collect(["many.test"], config(dns, port, address_gap=0.15)),
+    )
+    log = servers["127.0.0.13"].log
+    assert len(log) == 4
+    assert not servers["127.0.0.13"].overlapping()
+    starts_and_ends = sorted((c.start, c.end) for c in log)
+    gaps = [b[0] - a[1] for a, b in zip(starts_and_ends, starts_and_ends[1:], strict=False)]
+    assert min(gaps) >= 0.14
+    assert all(p.outcome is Outcome.OK for p in observed["many.test"].probes)
+
+
+def test_a_421_greeting_is_retried_once_and_a_recovered_server_counts():
+    table = {**mx("busy.test", "mx.busy.test"), **a("mx.busy.test", "127.0.0.14")}
+    observed, servers = run_scenario(
+        table,
+        {"127.0.0.14": {"behaviour": "greeting_421", "recover": True}},
+        lambda dns, port: collect(["busy.test"], config(dns, port)),
+    )
+    probe = observed["busy.test"].probes[0]
+    assert (probe.outcome, probe.attempts) == (Outcome.OK, 2)
+    assert len(servers["127.0.0.14"].log) == 2
+
+
+def test_a_server_that_stays_at_421_is_rate_limited_after_exactly_two_attempts():
+    table = {**mx("busy.test", "mx.busy.test"), **a("mx.busy.test", "127.0.0.15")}
+    observed, servers = run_scenario(
+        table,
+        {"127.0.0.15": {"behaviour": "greeting_421"}},
+        lambda dns, port: collect(["busy.test"], config(dns, port)),
+    )
+    probe = observed["busy.test"].probes[0]
+    assert (probe.outcome, probe.attempts) == (Outcome.RATE_LIMITED, 2)
+    assert len(servers["127.0.0.15"].log) == 2
+
+
+def test_a_loopback_mx_address_is_not_contacted_outside_lab_mode():
+    table = {**mx("private.test", "mx.private.test"), **a("mx.private.test", "127.0.0.16")}
+    observed, servers = run_scenario(
+        table,
+        {"127.0.0.16": {}},
+        lambda dns, port: collect(["private.test"], config(dns, port, lab_mode=False)),
+    )
+    assert observed["private.test"].probes[0].outcome is Outcome.NOT_ALLOWED
+    assert servers["127.0.0.16"].log == []
+
+
+def test_the_phases_apart_give_the_same_observations_as_the_whole_run():
+    table = {
+        **mx("one.test", "mx.shared.test"),
+        **mx("two.test", "mx.shared.test"),
+        **a("mx.shared.test", "127.0.0.17"),
+    }
+
+    async def phases(dns, port):
+        cfg = config(dns, port)
+        facts = await resolve_domains(["one.test", "two.test"], cfg)
+        pairs = pairs_to_probe(facts)
+        probes = await probe_pairs(pairs + pairs, cfg)
+        by_pair = {(p.host, p.address): p for p in probes}
+        return facts, pairs, probes, [assemble(f, by_pair) for f in facts]
+
+    (facts, pairs, probes, assembled), servers = run_scenario(table, {"127.0.0.17": {}}, phases)
+    assert [f.domain for f in facts] == ["one.test", "two.test"]
+    assert all(f.probes == () for f in facts)
+    assert pairs == [("mx.shared.test", "127.0.0.17")]
+    assert len(probes) == 1 and probes[0].outcome is Outcome.OK
+    assert len(servers["127.0.0.17"].log) == 1
+    assert assembled[0].probes == (probes[0],)
+    assert dataclasses.replace(assembled[1], probes=()) == facts[1]
+
+
+def test_an_unreachable_resolver_gives_indeterminate_domains_not_an_exception():
+    async def work(dns, port):
+        cfg = config(dns, port, resolver_port=free_port(), dns_timeout=0.2)
+        return await collect(["gone.test"], cfg)
+
+    observed, _ = run_scenario({}, {}, work)
+    assert observed["gone.test"].mx.answer.rcode == "TIMEOUT"
+    assert observed["gone.test"].probes == ()

@@ -1,0 +1,107 @@
+"""to_json and from_json are inverses for every observation shape."""
+
+import json
+
+from measurement.probe.observations import (
+    DnsAnswer,
+    DnssecStatus,
+    DomainObservation,
+    HostObservation,
+    MtaStsObservation,
+    MxHost,
+    MxObservation,
+    Outcome,
+    SmtpObservation,
+    TlsaRecord,
+    TlsRptObservation,
+    from_json,
+    to_json,
+)
+
+
+def answer(qname, rdtype, *records, status=DnssecStatus.SECURE):
+    return DnsAnswer(
+        qname,
+        rdtype,
+        "NOERROR",
+        status,
+        records=records,
+        cname_chain=("x.test",),
+        ede=((6, "bogus"),),
+    )
+
+
+def full_observation() -> DomainObservation:
+    host = HostObservation(
+        host="mx.d.test",
+        a=answer("mx.d.test", "A", "192.0.2.1"),
+        aaaa=answer("mx.d.test", "AAAA", status=DnssecStatus.INSECURE),
+        tlsa=answer("_25._tcp.mx.d.test", "TLSA", "3 1 1 abcd"),
+        tlsa_base_domain="mx.d.test",
+        tlsa_records=(TlsaRecord(3, 1, 1, b"\xab\xcd\x00\xff"),),
+    )
+    return DomainObservation(
+        domain="d.test",
+        mx=MxObservation(
+            domain="d.test",
+            answer=answer("d.test", "MX", "10 mx.d.test."),
+            hosts=(MxHost(10, "mx.d.test"),),
+            skipped=2,
+            untestable_hosts=("localhost",),
+        ),
+        hosts=(host,),
+        mta_sts=MtaStsObservation(
+            domain="d.test",
+            txt=answer("_mta-sts.d.test", "TXT", "v=STSv1; id=1"),
+            policy_url="https://mta-sts.d.test/.well-known/mta-sts.txt",
+            fetch_outcome=Outcome.OK,
+            http_status=200,
+            policy_text="version: STSv1\r\nmode: enforce\r\n",
+            chain=(b"\x30\x82leaf", b"\x30\x82ca"),
+        ),
+        tls_rpt=TlsRptObservation("d.test", answer("_smtp._tls.d.test", "TXT")),
+        probes=(
+            SmtpObservation(
+                host="mx.d.test",
+                address="192.0.2.1",
+                outcome=Outcome.OK,
+                starttls_offered=True,
+                tls_version="TLSv1.3",
+                chain=(b"\x00\x01",),
+                transcript=("S: 220 hi",),
+                attempts=2,
+            ),
+        ),
+    )
+
+
+def test_a_domain_observation_survives_a_json_round_trip():
+    original = full_observation()
+    text = json.dumps(to_json(original))
+    assert from_json(DomainObservation, json.loads(text)) == original
+
+
+def test_enums_bytes_and_nested_tuples_come_back_with_their_types():
+    back = from_json(DomainObservation, to_json(full_observation()))
+    assert back.probes[0].outcome is Outcome.OK
+    assert back.hosts[0].a.status is DnssecStatus.SECURE
+    assert back.hosts[0].tlsa_records[0].data == b"\xab\xcd\x00\xff"
+    assert back.mx.answer.ede == ((6, "bogus"),)
+    assert isinstance(back.mx.answer.ede[0], tuple)
+
+
+def test_optional_fields_left_empty_stay_none():
+    obs = DomainObservation("d.test", MxObservation("d.test", answer("d.test", "MX")))
+    back = from_json(DomainObservation, to_json(obs))
+    assert back.mta_sts is None and back.tls_rpt is None
+    assert (
+        from_json(
+            SmtpObservation, to_json(SmtpObservation("h", "a", Outcome.TIMEOUT))
+        ).starttls_offered
+        is None
+    )
+
+
+def test_unknown_keys_are_ignored_and_missing_ones_take_defaults():
+    data = {"host": "h", "address": "a", "outcome": "refused", "added_later": 1}
+    assert from_json(SmtpObservation, data) == SmtpObservation("h", "a", Outcome.REFUSED)
