@@ -1,0 +1,167 @@
+"""Parser for exportOO.xml of the Register van Overheidsorganisaties (schema 2.x).
+
+Yields one OrganisationRecord per organisation and nested unit, parents before their
+units, or an InvalidRow for an organisation that cannot be used.
+"""
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from measurement.importers.records import (
+    ImportRejected,
+    InvalidRow,
+    OrganisationRecord,
+    organisation_key,
+)
+from measurement.importers.sectors import sector_of
+from measurement.importers.websites import preferred_website
+from measurement.importers.xml_stream import (
+    attribute,
+    child_text,
+    parse_date,
+    top_level_elements,
+)
+
+# The namespace carries the schema version (2.6.9, 2.6.13 ...; older files 2.4.x on almanak).
+SCHEMA_NAMESPACE = re.compile(
+    r"^https?://(organisaties|almanak)\.overheid\.nl/static/schema/oo/export/2(\.\d+)*/?$"
+)
+ROOT_NAME = "overheidsorganisaties"
+# Organisation model field lengths: longer values are refused rather than cut off.
+MAX_LENGTHS = {"name": 300, "abbreviation": 100, "organisation_type": 100, "tooi": 200}
+
+
+def check_root(namespace: str, local_name: str) -> None:
+    """Refuse anything but an exportOO.xml of schema version 2.x, saying what was found."""
+    if local_name != ROOT_NAME or not SCHEMA_NAMESPACE.match(namespace):
+        raise ImportRejected(
+            _(
+                "Dit is geen exportOO.xml met schemaversie 2.x: het hoofdelement is "
+                "%(root)r in namespace %(namespace)r, verwacht %(expected)r in "
+                "https://organisaties.overheid.nl/static/schema/oo/export/2.… "
+                "(of https://almanak.overheid.nl/static/schema/oo/export/2.4.…). "
+                "Is het exportRIO.xml, gebruik dan --format rio-xml."
+            )
+            % {"root": local_name, "namespace": namespace, "expected": ROOT_NAME}
+        )
+
+
+def schema_version(namespace: str) -> str:
+    return namespace.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a unit takes from the organisation it is nested in."""
+
+    key: str
+    sector: str
+    valid_to: datetime.date | None
+
+
+def parse_oo_xml(stream: BinaryIO) -> Iterator[OrganisationRecord | InvalidRow]:
+    """Stream the organisations of an exportOO.xml; raise ImportRejected for a bad file."""
+    for namespace, element in top_level_elements(stream, "organisatie", check_root):
+        yield from _organisation_tree(element, f"{{{namespace}}}", namespace, None)
+
+
+def _organisation_tree(
+    element: ET.Element, p: str, namespace: str, parent: _Context | None
+) -> Iterator[OrganisationRecord | InvalidRow]:
+    record = _organisation(element, p, namespace, parent)
+    yield record
+    if isinstance(record, OrganisationRecord):
+        context = _Context(record.key, record.sector, record.valid_to)
+    else:
+        # The unit keeps what can be known of an invalid parent; the parent link stays
+        # empty in the database because the parent itself is not imported.
+        context = _Context(
+            organisation_key(
+                attribute(element, namespace, "resourceIdentifierTOOI") or None,
+                attribute(element, namespace, "systeemId"),
+            ),
+            parent.sector if parent else sector_of(_main_type(element, p)),
+            parent.valid_to if parent else None,
+        )
+    for unit in element.iterfind(f"{p}organisaties/{p}organisatie"):
+        yield from _organisation_tree(unit, p, namespace, context)
+
+
+def _main_type(element: ET.Element, p: str) -> str:
+    return child_text(element, f"{p}types/{p}type")
+
+
+def _organisation(
+    element: ET.Element, p: str, namespace: str, parent: _Context | None
+) -> OrganisationRecord | InvalidRow:
+    register_id = attribute(element, namespace, "systeemId")
+    tooi = attribute(element, namespace, "resourceIdentifierTOOI") or None
+    name = child_text(element, f"{p}naam")
+    where = _("organisatie %(id)s (%(name)s)") % {
+        "id": register_id or tooi or "?",
+        "name": name or _("zonder naam"),
+    }
+    if not name:
+        return InvalidRow(where, _("naam ontbreekt"))
+    if not tooi and not register_id:
+        return InvalidRow(where, _("zowel resourceIdentifierTOOI als systeemId ontbreken"))
+    try:
+        valid_from = parse_date(child_text(element, f"{p}startDatum"))
+        own_end = parse_date(child_text(element, f"{p}eindDatum"))
+    except ValueError as exc:
+        return InvalidRow(where, str(exc))
+    organisation_type = _main_type(element, p)
+    values = {
+        "name": name,
+        "abbreviation": child_text(element, f"{p}afkorting"),
+        "organisation_type": organisation_type,
+        "tooi": tooi or "",
+    }
+    for field_name, limit in MAX_LENGTHS.items():
+        if len(values[field_name]) > limit:
+            return InvalidRow(
+                where,
+                _("%(field)s is langer dan %(limit)d tekens")
+                % {"field": field_name, "limit": limit},
+            )
+    # A unit of an ended organisation has ended with it (REGISTERS.md): its end is the
+    # earlier of its own and its parent's.
+    ends = [d for d in (own_end, parent.valid_to if parent else None) if d is not None]
+    ministry = element.find(f"{p}relatieMetMinisterie")
+    is_unit = parent is not None
+    website = preferred_website(
+        (child_text(address, f"{p}url"), child_text(address, f"{p}label"))
+        for address in element.iterfind(f"{p}contact/{p}internetadressen/{p}internetadres")
+    )
+    return OrganisationRecord(
+        where=where,
+        name=name,
+        tooi=tooi,
+        register_id=register_id,
+        organisation_type=organisation_type,
+        sector=sector_of(organisation_type, parent.sector if parent else None),
+        abbreviation=values["abbreviation"],
+        parent_key=parent.key if parent else None,
+        ministry_tooi=(
+            attribute(ministry, namespace, "resourceIdentifierTOOI") or None
+            if ministry is not None
+            else None
+        ),
+        website=website.url if website else "",
+        candidate_domain=website.domain if website and not is_unit else None,
+        valid_from=valid_from,
+        valid_to=min(ends) if ends else None,
+        is_unit=is_unit,
+    )
+
+
+def is_ended(valid_to: datetime.date | None, today: datetime.date | None = None) -> bool:
+    """Ended when the end date has come; a future end date (a merger ahead) is still active."""
+    return valid_to is not None and valid_to <= (today or timezone.localdate())

@@ -1,0 +1,50 @@
+"""Counting while an import runs, the rule for invalid rows (refuse all or skip), batching."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.utils.translation import gettext as _
+
+from measurement.importers.records import Counts, ImportRejected, ImportSummary, InvalidRow
+
+BATCH_SIZE = 1000  # rows per database round trip while a file streams
+
+
+def batches(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+@dataclass
+class Tally:
+    """Mutable counts of one import; frozen into an ImportSummary at the end."""
+
+    skip_invalid: bool = False
+    organisations: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "ended"), 0)
+    )
+    domains: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "ended"), 0)
+    )
+    skipped: list[InvalidRow] = field(default_factory=list)
+
+    def invalid(self, row: InvalidRow) -> None:
+        """Skip the row with --skip-invalid; otherwise refuse the whole file."""
+        if not self.skip_invalid:
+            raise ImportRejected(
+                _(
+                    "%(row)s. Er is niets geïmporteerd; verbeter het bestand of gebruik "
+                    "--skip-invalid om de overige rijen te importeren."
+                )
+                % {"row": row}
+            )
+        self.skipped.append(row)
+
+    def summary(self) -> ImportSummary:
+        return ImportSummary(
+            organisations=Counts(**self.organisations),
+            domains=Counts(**self.domains),
+            skipped=tuple(self.skipped),
+        )
