@@ -59,7 +59,9 @@ def parse_csv(stream: BinaryIO) -> Iterator[CsvRow | InvalidRow]:
             _("Het CSV-bestand is onleesbaar: %(reason)s") % {"reason": exc}
         ) from exc
     finally:
-        text.detach()
+        # Leave the caller's stream open (the caller closes it), unless it already has.
+        if not stream.closed:
+            text.detach()
 
 
 def _column_positions(header: list[str]) -> dict[str, int]:

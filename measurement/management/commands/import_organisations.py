@@ -1,5 +1,7 @@
 """manage.py import_organisations: exportOO.xml, exportRIO.xml or CSV into the register."""
 
+from contextlib import closing
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,8 +40,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         parse, store = FORMATS[options["format"]]
         try:
-            with open_source(options["source"]) as stream:
-                summary = store(parse(stream), skip_invalid=options["skip_invalid"])
+            with open_source(options["source"]) as stream, closing(parse(stream)) as records:
+                summary = store(records, skip_invalid=options["skip_invalid"])
         except ImportRejected as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(format_summary(summary))
