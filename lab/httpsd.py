@@ -1,0 +1,97 @@
+"""The lab's HTTPS server for MTA-STS policies (RFC 8461 section 3.3) on 127.43.x.y:443."""
+
+import asyncio
+import itertools
+import os
+import ssl
+import time
+from dataclasses import dataclass
+
+from lab.connlog import ConnectionLogWriter
+
+POLICY_PATH = "/.well-known/mta-sts.txt"
+HEAD_LIMIT = 16384
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class HttpsListener:
+    """One policy host: its address, certificate and the policy text (None answers 404)."""
+
+    address: str
+    port: int
+    host: str
+    cert_path: str
+    key_path: str
+    chain_path: str
+    policy: str | None = None
+
+    def ssl_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.chain_path, self.key_path)
+        return context
+
+
+def _response(status: str, body: bytes, content_type: str = "text/plain") -> bytes:
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class PolicySession:
+    def __init__(self, listener: HttpsListener, log: ConnectionLogWriter) -> None:
+        self.listener = listener
+        self.log = log
+
+    async def __call__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername") or ("?", 0)
+        record = {
+            "id": f"{os.getpid()}-h{next(_ids)}",
+            "protocol": "https",
+            "peer": peer[0],
+            "peer_port": peer[1],
+            "server": self.listener.address,
+            "start": time.time(),
+            "commands": [],
+            "bytes_before_greeting": False,
+            "tls": True,
+        }
+        self.log.write("open", record)
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10.0)
+            request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
+            record["commands"].append(request_line[:200])
+            method, _, rest = request_line.partition(" ")
+            path = rest.split(" ", 1)[0]
+            if method == "GET" and path == POLICY_PATH and self.listener.policy is not None:
+                writer.write(_response("200 OK", self.listener.policy.encode()))
+            else:
+                writer.write(_response("404 Not Found", b"not found\n"))
+            await writer.drain()
+        except (
+            ConnectionError,
+            TimeoutError,
+            asyncio.IncompleteReadError,
+            ssl.SSLError,
+            asyncio.LimitOverrunError,
+            OSError,
+        ) as exc:
+            record["error"] = f"{type(exc).__name__}: {exc}"[:200]
+        finally:
+            record["end"] = time.time()
+            self.log.write("close", record)
+            writer.close()
+
+
+async def serve_https(listener: HttpsListener, log: ConnectionLogWriter) -> asyncio.Server:
+    return await asyncio.start_server(
+        PolicySession(listener, log),
+        listener.address,
+        listener.port,
+        ssl=listener.ssl_context(),
+        ssl_handshake_timeout=10.0,
+        reuse_address=True,
+        limit=HEAD_LIMIT,
+    )

@@ -1,0 +1,192 @@
+"""The lab CA and per-host certificates, generated at `up` into the state directory."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+CERTIFICATE_KINDS = ("good", "expired", "self_signed", "wrong_name")
+_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One host's certificate and key as PEM files, plus the DER forms TLSA records need."""
+
+    name: str
+    kind: str
+    cert_path: Path
+    key_path: Path
+    chain_path: Path  # leaf followed by the CA certificate
+    leaf_der: bytes
+    spki_der: bytes
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The lab CA: one self-signed root, trusted for PKIX (MTA-STS) and usable as DANE-TA."""
+
+    cert: x509.Certificate
+    key: ec.EllipticCurvePrivateKey
+    pem_path: Path
+
+    @property
+    def der(self) -> bytes:
+        return self.cert.public_bytes(serialization.Encoding.DER)
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Mailbeveiliging lab"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    path.chmod(0o600)
+
+
+def _pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def create_authority(directory: Path) -> Authority:
+    """Create a fresh lab CA in `directory` (ca.pem, ca.key)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = _name("Mailbeveiliging lab CA")
+    now = _now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - _DAY)
+        .not_valid_after(now + 3650 * _DAY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    pem_path = directory / "ca.pem"
+    pem_path.write_bytes(_pem(cert))
+    _write_key(directory / "ca.key", key)
+    return Authority(cert=cert, key=key, pem_path=pem_path)
+
+
+def issue(authority: Authority, directory: Path, name: str, kind: str = "good") -> Issued:
+    """Issue a certificate for host `name`; `kind` picks a defect (CERTIFICATE_KINDS).
+
+    Files are named after the host and kind, so a scenario can find them again:
+    <name>.<kind>.crt, .key and .chain.pem.
+    """
+    if kind not in CERTIFICATE_KINDS:
+        raise ValueError(f"unknown certificate kind {kind!r}")
+    directory.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = _now()
+    dns_name = f"wrong-name.{name}.invalid" if kind == "wrong_name" else name
+    not_before, not_after = now - _DAY, now + 365 * _DAY
+    if kind == "expired":
+        not_before, not_after = now - 400 * _DAY, now - 30 * _DAY
+    subject = _name(dns_name)
+    issuer, signing_key = (
+        (subject, key)
+        if kind == "self_signed"
+        else (
+            authority.cert.subject,
+            authority.key,
+        )
+    )
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if kind != "self_signed":
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority.key.public_key()),
+            critical=False,
+        )
+    cert = builder.sign(signing_key, hashes.SHA256())
+    stem = directory / f"{name}.{kind}"
+    cert_path, key_path, chain_path = (
+        Path(f"{stem}.crt"),
+        Path(f"{stem}.key"),
+        Path(f"{stem}.chain.pem"),
+    )
+    cert_path.write_bytes(_pem(cert))
+    _write_key(key_path, key)
+    chain_path.write_bytes(_pem(cert) + (b"" if kind == "self_signed" else _pem(authority.cert)))
+    return Issued(
+        name=name,
+        kind=kind,
+        cert_path=cert_path,
+        key_path=key_path,
+        chain_path=chain_path,
+        leaf_der=cert.public_bytes(serialization.Encoding.DER),
+        spki_der=key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        ),
+    )
+
+
+def spare_spki() -> bytes:
+    """The public key of a fresh key pair that no server uses: a 'next key' or a mismatch."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha512_hex(data: bytes) -> str:
+    return hashlib.sha512(data).hexdigest()

@@ -1,0 +1,1 @@
+"""Scale mode: thousands of synthetic domains over a few hundred MX hosts."""

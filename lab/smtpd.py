@@ -1,0 +1,207 @@
+"""The lab's asyncio SMTP server: one listener per address, behaviour set by the scenario.
+
+It speaks just enough SMTP (RFC 5321) and STARTTLS (RFC 3207) for probes: greeting,
+EHLO/HELO, STARTTLS, NOOP, RSET, QUIT. Faults a scenario can ask for: a greeting
+delay, a 421 greeting, silence, garbage, a 10 MB greeting line, 454 to STARTTLS, a
+fatal TLS alert or a dropped connection in the handshake.
+"""
+
+import asyncio
+import itertools
+import os
+import ssl
+import time
+from dataclasses import dataclass
+
+from lab.connlog import ConnectionLogWriter
+
+IDLE_TIMEOUT = 60.0
+SILENCE_LIMIT = 300.0
+LINE_LIMIT = 4096
+HUGE_GREETING_BYTES = 10 * 1024 * 1024
+# A TLS 1.2 record: alert, fatal, handshake_failure (RFC 8446 section 6).
+FATAL_HANDSHAKE_ALERT = b"\x15\x03\x03\x00\x02\x02\x28"
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class SmtpListener:
+    """One address the server listens on and what it does there."""
+
+    address: str
+    port: int
+    host: str
+    starttls: bool = True
+    send_ca: bool = True
+    greeting_delay: float = 0.0
+    greeting: str = "normal"
+    starttls_reply: int = 220
+    handshake: str = "normal"
+    cert_path: str = ""
+    key_path: str = ""
+    chain_path: str = ""
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if not self.cert_path:
+            return None
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.chain_path if self.send_ca else self.cert_path, self.key_path)
+        return context
+
+
+class _Lines:
+    """Line reader that first drains bytes received before the greeting."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self.reader = reader
+        self.pending = bytearray()
+
+    async def readline(self, timeout: float) -> bytes:
+        while b"\n" not in self.pending:
+            if len(self.pending) > LINE_LIMIT:
+                raise ValueError("line too long")
+            chunk = await asyncio.wait_for(self.reader.read(4096), timeout)
+            if not chunk:
+                raise ConnectionResetError("client closed the connection")
+            self.pending += chunk
+        line, _, rest = bytes(self.pending).partition(b"\n")
+        self.pending = bytearray(rest)
+        return line + b"\n"
+
+
+class SmtpSession:
+    """One connection: runs the scenario's behaviour and fills the log record."""
+
+    def __init__(self, listener: SmtpListener, context: ssl.SSLContext | None, log) -> None:
+        self.listener = listener
+        self.context = context
+        self.log = log
+
+    async def __call__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername") or ("?", 0)
+        record = {
+            "id": f"{os.getpid()}-{next(_ids)}",
+            "protocol": "smtp",
+            "peer": peer[0],
+            "peer_port": peer[1],
+            "server": self.listener.address,
+            "start": time.time(),
+            "commands": [],
+            "bytes_before_greeting": False,
+            "tls": False,
+        }
+        self.log.write("open", record)
+        try:
+            await self.converse(_Lines(reader), writer, record)
+        except (ConnectionError, TimeoutError, ValueError, ssl.SSLError, OSError) as exc:
+            record["error"] = f"{type(exc).__name__}: {exc}"[:200]
+        finally:
+            abort = record.pop("abort", False)
+            record["end"] = time.time()
+            self.log.write("close", record)
+            if abort:
+                writer.transport.abort()
+            else:
+                writer.close()
+
+    async def _wait_before_greeting(self, lines: _Lines, seconds: float, record: dict) -> None:
+        """Sleep `seconds`, noting whether the client talks first (a pregreet, as postscreen)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                chunk = await asyncio.wait_for(lines.reader.read(4096), left)
+            except TimeoutError:
+                return
+            if not chunk:
+                raise ConnectionResetError("client closed before the greeting")
+            record["bytes_before_greeting"] = True
+            lines.pending += chunk
+
+    async def converse(self, lines: _Lines, writer: asyncio.StreamWriter, record: dict) -> None:
+        listener = self.listener
+        if listener.greeting == "silent":
+            await self._wait_before_greeting(lines, SILENCE_LIMIT, record)
+            return
+        await self._wait_before_greeting(lines, listener.greeting_delay, record)
+        host = listener.host
+        if listener.greeting == "421":
+            writer.write(f"421 4.3.2 {host} Service not available, closing channel\r\n".encode())
+            await writer.drain()
+            return
+        if listener.greeting == "garbage":
+            writer.write(bytes(range(256)) * 16 + b"\r\n")
+            await writer.drain()
+            await self._wait_before_greeting(lines, 5.0, record)
+            return
+        if listener.greeting == "huge":
+            writer.write(b"220 " + b"x" * HUGE_GREETING_BYTES + b"\r\n")
+        else:
+            writer.write(f"220 {host} ESMTP lab\r\n".encode())
+        await writer.drain()
+        tls = False
+        while True:
+            raw = await lines.readline(IDLE_TIMEOUT)
+            line = raw.decode("latin-1").rstrip("\r\n")
+            record["commands"].append(line[:200])
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                features = ["PIPELINING", "SIZE 10240000", "8BITMIME"]
+                if listener.starttls and not tls:
+                    features.append("STARTTLS")
+                reply = [f"250-{host}"] + [f"250-{f}" for f in features[:-1]]
+                reply.append(f"250 {features[-1]}")
+                writer.write(("\r\n".join(reply) + "\r\n").encode())
+            elif verb == "HELO":
+                writer.write(f"250 {host}\r\n".encode())
+            elif verb == "STARTTLS":
+                if not listener.starttls or tls or self.context is None:
+                    writer.write(b"502 5.5.1 STARTTLS not available\r\n")
+                elif listener.starttls_reply != 220:
+                    writer.write(
+                        f"{listener.starttls_reply} 4.7.0 TLS not available now\r\n".encode()
+                    )
+                else:
+                    writer.write(b"220 2.0.0 Ready to start TLS\r\n")
+                    await writer.drain()
+                    if listener.handshake != "normal":
+                        await self._break_handshake(lines, writer, record)
+                        return
+                    await writer.start_tls(self.context, ssl_handshake_timeout=30.0)
+                    tls = True
+                    record["tls"] = True
+                    continue
+            elif verb == "QUIT":
+                writer.write(b"221 2.0.0 Bye\r\n")
+                await writer.drain()
+                return
+            elif verb in ("NOOP", "RSET"):
+                writer.write(b"250 2.0.0 Ok\r\n")
+            elif verb in ("MAIL", "RCPT"):
+                writer.write(b"250 2.1.0 Ok\r\n")
+            elif verb == "DATA":
+                writer.write(b"554 5.5.1 No valid recipients\r\n")
+            else:
+                writer.write(b"500 5.5.2 Command not recognised\r\n")
+            await writer.drain()
+
+    async def _break_handshake(
+        self, lines: _Lines, writer: asyncio.StreamWriter, record: dict
+    ) -> None:
+        """Wait for the ClientHello, then answer with a fatal alert or just hang up."""
+        try:
+            await asyncio.wait_for(lines.reader.read(4096), 10.0)
+        except TimeoutError:
+            pass
+        if self.listener.handshake == "alert":
+            writer.write(FATAL_HANDSHAKE_ALERT)
+            await writer.drain()
+        else:
+            record["abort"] = True
+        record["error"] = f"handshake {self.listener.handshake} on purpose"
+
+
+async def serve_smtp(listener: SmtpListener, log: ConnectionLogWriter) -> asyncio.Server:
+    session = SmtpSession(listener, listener.ssl_context(), log)
+    return await asyncio.start_server(
+        session, listener.address, listener.port, reuse_address=True, limit=LINE_LIMIT * 4
+    )
