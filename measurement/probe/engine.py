@@ -113,6 +113,7 @@ class _Run:
                 timeout=config.https_timeout,
                 lab_mode=config.lab_mode,
                 ipv6=config.ipv6,
+                source_address=config.source_address,
             )
 
     def host(self, host: str) -> Awaitable[HostObservation]:

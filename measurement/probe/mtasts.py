@@ -39,13 +39,20 @@ async def observe_mta_sts(
     timeout: float = 10.0,
     lab_mode: bool = False,
     ipv6: bool = True,
+    source_address: str | None = None,
 ) -> MtaStsObservation:
     txt = await resolver.query(f"_mta-sts.{domain}", "TXT")
     if not announces_policy(txt.records):
         return MtaStsObservation(domain=domain, txt=txt)
     policy_host = f"mta-sts.{domain}"
     fetch = await fetch_policy(
-        resolver, policy_host, port=port, timeout=timeout, lab_mode=lab_mode, ipv6=ipv6
+        resolver,
+        policy_host,
+        port=port,
+        timeout=timeout,
+        lab_mode=lab_mode,
+        ipv6=ipv6,
+        source_address=source_address,
     )
     return MtaStsObservation(
         domain=domain,
@@ -78,6 +85,7 @@ async def fetch_policy(
     timeout: float = 10.0,
     lab_mode: bool = False,
     ipv6: bool = True,
+    source_address: str | None = None,
 ) -> PolicyFetch:
     """GET the policy from the first address of `policy_host` that answers."""
     lookups = [resolver.query(policy_host, "A")]
@@ -100,7 +108,11 @@ async def fetch_policy(
         if reason := not_allowed_reason(address, lab_mode=lab_mode):
             fetch = PolicyFetch(Outcome.NOT_ALLOWED, f"{address}: {reason}")
             continue
-        fetch = await get_policy(policy_host, address, port=port, timeout=timeout)
+        same_family = source_address and (":" in source_address) == (":" in address)
+        local = source_address if same_family else None
+        fetch = await get_policy(
+            policy_host, address, port=port, timeout=timeout, source_address=local
+        )
         if fetch.outcome not in (Outcome.REFUSED, Outcome.UNREACHABLE, Outcome.TIMEOUT):
             break
     return fetch
@@ -113,6 +125,7 @@ async def get_policy(
     port: int = 443,
     timeout: float = 10.0,
     context: ssl.SSLContext | None = None,
+    source_address: str | None = None,
 ) -> PolicyFetch:
     """One HTTPS GET of the policy path at `address`, SNI and Host being `policy_host`."""
     writer = None
@@ -127,6 +140,7 @@ async def get_policy(
                     server_hostname=policy_host,
                     ssl_handshake_timeout=timeout,
                     limit=MAX_HEADER_BYTES,
+                    local_addr=(source_address, 0) if source_address else None,
                 )
             except ConnectionRefusedError:
                 return PolicyFetch(Outcome.REFUSED, f"{address}: connection refused")

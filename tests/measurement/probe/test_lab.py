@@ -1,0 +1,275 @@
+"""The probe against the lab's real resolver and servers (lab/): DNS, SMTP faults, politeness.
+
+Our connections come from a source address of our own, so the lab's connection log can
+be read for exactly this test's traffic even while other tests use the lab.
+"""
+
+import asyncio
+import itertools
+import ssl
+import time
+
+import pytest
+
+from measurement.probe.dns import Resolver, resolve_host, resolve_mx
+from measurement.probe.engine import ProbeConfig, observe_domains
+from measurement.probe.observations import DnssecStatus, Outcome
+from measurement.probe.smtp import probe_smtp
+
+pytestmark = pytest.mark.lab
+
+SOURCE = "127.4.0.4"  # this test module's own client address on loopback
+PROBE_TIMEOUTS = dict(greeting_timeout=1.5, command_timeout=2.0, probe_timeout=8.0)
+
+
+def lab_config(lab, **overrides) -> ProbeConfig:
+    values = dict(
+        resolver=lab.resolver,
+        resolver_port=lab.resolver_port,
+        lab_mode=True,
+        smtp_port=lab.smtp_port,
+        https_port=lab.https_port,
+        address_gap=0.05,
+        retry_delay=0.2,
+        source_address=SOURCE,
+        **PROBE_TIMEOUTS,
+    )
+    values.update(overrides)
+    return ProbeConfig(**values)
+
+
+def observe(lab, domains, **overrides):
+    async def run():
+        return {o.domain: o async for o in observe_domains(domains, lab_config(lab, **overrides))}
+
+    return asyncio.run(run())
+
+
+def our_connections(lab, since: float, address: str | None = None):
+    return [
+        record
+        for record in lab.connection_log(address)
+        if record.peer == SOURCE and record.protocol == "smtp" and record.start >= since - 0.5
+    ]
+
+
+def resolve(lab, work):
+    async def run():
+        return await work(Resolver(lab.resolver, lab.resolver_port, timeout=2.0))
+
+    return asyncio.run(run())
+
+
+def domain_of(lab, name: str) -> str:
+    return lab.scenario(name).domain
+
+
+# --- DNS --------------------------------------------------------------------------------
+
+
+def test_a_signed_mx_rrset_is_secure_and_lists_its_hosts(lab):
+    obs = resolve(lab, lambda r: resolve_mx(r, domain_of(lab, "dane-ee")))
+    assert obs.answer.status is DnssecStatus.SECURE
+    assert [h.host for h in obs.hosts] == list(lab.scenario("dane-ee").mx_hosts)
+
+
+def test_a_null_mx_and_a_missing_mx_are_told_apart(lab):
+    null = resolve(lab, lambda r: resolve_mx(r, domain_of(lab, "null-mx")))
+    none = resolve(lab, lambda r: resolve_mx(r, domain_of(lab, "no-mx")))
+    assert null.null_mx and null.hosts == ()
+    assert not none.null_mx and none.hosts == () and none.answer.rcode in ("NOERROR", "NXDOMAIN")
+
+
+def test_an_unsigned_zone_is_insecure(lab):
+    obs = resolve(lab, lambda r: resolve_mx(r, domain_of(lab, "unsigned-tlsa")))
+    assert obs.answer.status is DnssecStatus.INSECURE
+    assert obs.hosts
+
+
+@pytest.mark.parametrize("scenario", ["bogus-zone", "expired-rrsig"])
+def test_a_broken_signature_is_bogus_with_its_extended_error(lab, scenario):
+    obs = resolve(lab, lambda r: resolve_mx(r, domain_of(lab, scenario)))
+    assert (obs.answer.rcode, obs.answer.status) == ("SERVFAIL", DnssecStatus.BOGUS)
+    assert obs.answer.ede
+
+
+def test_a_bogus_tlsa_rrset_is_bogus_while_the_addresses_are_secure(lab):
+    host = lab.scenario("bogus-tlsa").mx_hosts[0]
+    obs = resolve(lab, lambda r: resolve_host(r, host))
+    assert obs.a.status is DnssecStatus.SECURE
+    assert obs.tlsa.status is DnssecStatus.BOGUS
+    assert obs.tlsa_records == ()
+
+
+def test_a_resolver_that_does_not_answer_gives_indeterminate(lab):
+    async def run():
+        resolver = Resolver(lab.resolver, 5399, timeout=0.2, attempts=1)
+        return await resolver.query(domain_of(lab, "dane-ee"), "MX")
+
+    answer = asyncio.run(run())
+    assert (answer.rcode, answer.status) == ("TIMEOUT", DnssecStatus.INDETERMINATE)
+
+
+def test_a_cnamed_mx_host_takes_the_secure_target_as_tlsa_base_domain(lab):
+    scenario = lab.scenario("mx-cname")
+    alias, target = scenario.cnames[0]
+    obs = resolve(lab, lambda r: resolve_host(r, alias))
+    assert obs.a.cname_chain == (target,)
+    assert obs.a.status is DnssecStatus.SECURE
+    assert obs.tlsa_base_domain == target
+    assert obs.tlsa.qname == f"_25._tcp.{target}"
+    assert obs.tlsa_records
+
+
+def test_tlsa_records_are_parsed_from_the_signed_zone(lab):
+    obs = resolve(lab, lambda r: resolve_host(r, lab.scenario("dane-rollover").mx_hosts[0]))
+    assert obs.tlsa.status is DnssecStatus.SECURE
+    assert len(obs.tlsa_records) == 2
+    assert all(r.usage in (2, 3) and r.data for r in obs.tlsa_records)
+
+
+# --- SMTP -------------------------------------------------------------------------------
+
+
+def probe_scenario(lab, name: str, **timeouts):
+    host = lab.scenario(name).hosts[0]
+    options = dict(greeting_timeout=1.5, command_timeout=2.0, total_timeout=8.0) | timeouts
+
+    async def run():
+        return await probe_smtp(
+            host.name,
+            host.ipv4 or host.ipv6,
+            port=lab.smtp_port,
+            ehlo_name="probe.test",
+            lab_mode=True,
+            source_address=SOURCE,
+            **options,
+        )
+
+    return asyncio.run(run())
+
+
+def test_a_good_lab_server_yields_its_chain_ending_in_the_lab_ca(lab):
+    obs = probe_scenario(lab, "dane-ee")
+    ca_der = ssl.PEM_cert_to_DER_cert(lab.ca_pem.read_text())
+    assert obs.outcome is Outcome.OK, obs.detail
+    assert obs.tls_version and obs.cipher
+    assert len(obs.chain) == 2 and obs.chain[-1] == ca_der
+
+
+def test_a_real_postfix_is_probed_through_starttls(lab):
+    obs = probe_scenario(lab, "postfix-dane-ee")
+    assert obs.outcome is Outcome.OK, obs.detail
+    assert obs.chain
+
+
+@pytest.mark.parametrize(
+    ("scenario", "outcome", "detail"),
+    [
+        ("no-starttls", Outcome.NOT_SUPPORTED, "STARTTLS not offered"),
+        ("greeting-421", Outcome.RATE_LIMITED, "421"),
+        ("garbage", Outcome.PROTOCOL_ERROR, "not SMTP"),
+        ("huge-greeting", Outcome.PROTOCOL_ERROR, "greeting"),
+        ("drop-mid-handshake", Outcome.TLS_ERROR, "handshake"),
+        ("starttls-handshake-failure", Outcome.TLS_ERROR, "handshake"),
+        ("starttls-rejected", Outcome.TLS_ERROR, "454"),
+    ],
+)
+def test_broken_lab_servers_give_their_outcome(lab, scenario, outcome, detail):
+    started = time.monotonic()
+    obs = probe_scenario(lab, scenario)
+    assert obs.outcome is outcome, obs.detail
+    assert detail in obs.detail
+    assert time.monotonic() - started < 8
+
+
+def test_a_silent_lab_server_times_out_within_the_greeting_bound(lab):
+    started = time.monotonic()
+    obs = probe_scenario(lab, "silent", greeting_timeout=1.0)
+    assert obs.outcome is Outcome.TIMEOUT
+    assert time.monotonic() - started < 3
+
+
+def test_a_slow_greeting_is_waited_for(lab):
+    obs = probe_scenario(lab, "slow-greeting", greeting_timeout=10.0, total_timeout=20.0)
+    assert obs.outcome is Outcome.OK, obs.detail
+
+
+# --- politeness, from the lab's own logs ------------------------------------------------
+
+POLITENESS_SCENARIOS = [
+    "dane-ee",
+    "dane-ta",
+    "no-starttls",
+    "greeting-421",
+    "garbage",
+    "drop-mid-handshake",
+    "starttls-rejected",
+    "two-mx-one-without-dane",
+    "unsigned-domain-dane-provider",
+    "mx-cname",
+    "postfix-dane-ee",
+]
+
+
+def test_a_scan_is_polite_as_the_lab_servers_saw_it(lab):
+    domains = [domain_of(lab, name) for name in POLITENESS_SCENARIOS]
+    since = time.time()
+    # Every domain three times: shared hosts must still be probed once per run.
+    observed = observe(lab, domains * 3)
+    time.sleep(0.3)  # the servers log the end of each connection asynchronously
+    log = our_connections(lab, since)
+    assert set(observed) == set(domains)
+
+    by_address = {
+        address: sorted(records, key=lambda r: r.start)
+        for address, records in itertools.groupby(
+            sorted(log, key=lambda r: r.server), key=lambda r: r.server
+        )
+    }
+    expected_pairs = {(p.host, p.address) for o in observed.values() for p in o.probes}
+    assert len(expected_pairs) == len(by_address)
+    for address, records in by_address.items():
+        retried = address == lab.scenario("greeting-421").hosts[0].ipv4
+        assert len(records) == (2 if retried else 1), address
+        for earlier, later in itertools.pairwise(records):
+            assert earlier.end is not None and later.start >= earlier.end
+        for record in records:
+            assert not record.bytes_before_greeting
+            verbs = [c.split(" ")[0].upper() for c in record.commands]
+            assert not {"MAIL", "RCPT", "DATA"} & set(verbs)
+    for name in ("dane-ee", "no-starttls", "starttls-rejected", "postfix-dane-ee"):
+        records = by_address[lab.scenario(name).hosts[0].ipv4]
+        assert records[0].commands[-1].upper().startswith("QUIT"), name
+
+
+def test_one_address_is_never_contacted_twice_at_once(lab):
+    # Two MX hosts of one domain on one address would be probed one after the other; the
+    # lab gives each host its own address, so probe one address under many host names.
+    address = lab.scenario("dane-ee").hosts[0].ipv4
+    names = [f"alias{i}.dane-ee.example" for i in range(4)]
+    since = time.time()
+
+    async def run():
+        from measurement.probe.engine import probe_pairs
+
+        return await probe_pairs(
+            [(name, address) for name in names], lab_config(lab, address_gap=0.1)
+        )
+
+    probes = asyncio.run(run())
+    time.sleep(0.3)
+    records = sorted(our_connections(lab, since, address), key=lambda r: r.start)
+    assert [p.outcome for p in probes] == [Outcome.OK] * 4
+    assert len(records) == 4
+    for earlier, later in itertools.pairwise(records):
+        assert later.start - earlier.end >= 0.09
+
+
+def test_a_loopback_address_is_not_contacted_outside_lab_mode(lab):
+    since = time.time()
+    observed = observe(lab, [domain_of(lab, "dane-ta")], lab_mode=False)
+    time.sleep(0.2)
+    probe = observed[domain_of(lab, "dane-ta")].probes[0]
+    assert probe.outcome is Outcome.NOT_ALLOWED
+    assert our_connections(lab, since, probe.address) == []
