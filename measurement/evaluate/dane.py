@@ -181,9 +181,10 @@ class DaneMatch:
     matched: bool
     reason: str  # "" when matched; else "no_usable_tlsa", "no_chain", "bad_certificate",
     # "tlsa_no_match"
-    detail: str = ""  # most telling per-record reason when nothing matched
+    detail: str = ""  # most telling per-record reason code when nothing matched
     matched_record: str = ""
     records: tuple[RecordCheck, ...] = ()
+    message: str = ""  # e.g. the parse error of a bad certificate
 
 
 @lru_cache(maxsize=2048)
@@ -208,7 +209,7 @@ def match_chain(
     try:
         certs = load_chain(chain)
     except BadCertificate as exc:
-        return DaneMatch(False, "bad_certificate", detail=str(exc))
+        return DaneMatch(False, "bad_certificate", message=str(exc))
     checks = []
     for record in records:
         why = unusable_reason(record)
