@@ -8,7 +8,6 @@ moves their frozen results in and out of the database.
 """
 
 import asyncio
-import dataclasses
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
@@ -118,6 +117,8 @@ def probe_config() -> engine.ProbeConfig:
         greeting_timeout=settings.SCANNER_GREETING_TIMEOUT,
         command_timeout=settings.SCANNER_COMMAND_TIMEOUT,
         concurrency=settings.SCANNER_CONCURRENCY,
+        address_gap=settings.SCANNER_ADDRESS_GAP,
+        retry_delay=settings.SCANNER_RETRY_DELAY,
         source_address=settings.SCANNER_SOURCE_ADDRESS or None,
     )
 
@@ -152,7 +153,7 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
     pairs: set[tuple[str, str]] = set()
     for result in todo:
         obs = by_name[result.domain_name]
-        result.evidence = {"mx": _mx_list(obs), "observation": to_json(obs)}
+        result.evidence = {"mx": _mx_list(obs), "observation": storable(to_json(obs))}
         pairs.update(_pairs_of(obs))
     with transaction.atomic():
         DomainResult.objects.bulk_update(todo, ["evidence"], batch_size=500)
@@ -162,6 +163,17 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
             batch_size=1000,
         )
     return len(todo)
+
+
+def storable(value):
+    """PostgreSQL text and jsonb cannot hold NUL: a hostile server's bytes are escaped."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00")
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    return value
 
 
 def _mx_list(obs: DomainObservation) -> list[dict]:
@@ -202,11 +214,11 @@ def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None) -> int:
 
 def _fill_host_result(row: HostResult, obs: SmtpObservation) -> None:
     row.outcome = obs.outcome.value
-    row.detail = obs.detail[:500]
+    row.detail = storable(obs.detail[:500])
     row.starttls = obs.starttls_offered
     row.tls_version = obs.tls_version
     row.cipher = obs.cipher[:100]
-    row.observation = to_json(obs)
+    row.observation = storable(to_json(obs))
     row.probed_at = timezone.now()
 
 
@@ -243,10 +255,7 @@ def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | 
         if obs is None:
             _store_verdicts(row, None, now)
             continue
-        full = dataclasses.replace(
-            obs,
-            probes=tuple(probes[pair] for pair in sorted(_pairs_of(obs)) if pair in probes),
-        )
+        full = engine.assemble(obs, probes)
         _store_verdicts(row, judge_domain(full, trust_store=_trust_store(), now=now), now)
     with transaction.atomic():
         DomainResult.objects.bulk_update(
@@ -290,7 +299,7 @@ def _store_verdicts(row: DomainResult, verdicts, now) -> None:
         setattr(row, name, data[name]["outcome"])
     row.mta_sts_mode = data.get("mta_sts_mode") or ""
     row.reasons = {name: list(data[name]["reasons"]) for name in ("mx", *CHECKS)}
-    row.evidence = dict(row.evidence or {}) | {"verdicts": data}
+    row.evidence = dict(row.evidence or {}) | {"verdicts": storable(data)}
 
 
 def verdicts_as_dict(verdicts) -> dict:

@@ -1,0 +1,126 @@
+"""A whole scan, in-process, of every lab scenario: verdicts, storage and politeness."""
+
+from collections import Counter
+
+import pytest
+from django.test import override_settings
+
+from lab.scenarios import SCENARIOS
+from measurement import pipeline
+from measurement.models import Domain, DomainResult, HostResult, Organisation, Scan, SectorAggregate
+from tests.measurement.scan_fixtures import lab_settings, register_scenarios
+
+
+@pytest.fixture(scope="module")
+def scanned(lab, django_db_setup, django_db_blocker):
+    """One round over the catalogue, kept for the whole module, removed afterwards."""
+    with django_db_blocker.unblock(), override_settings(**lab_settings(lab)):
+        register_scenarios(lab.scenarios)
+        lab.clear_logs()
+        scan = pipeline.plan_scan(kind=Scan.Kind.ROUND, name="Testronde")
+        scan = pipeline.run_scan_in_process(scan.pk)
+        log = [r for r in lab.connection_log() if r.protocol == "smtp"]
+        yield scan, log
+        Domain.objects.update(latest_result=None)
+        Scan.objects.all().delete()
+        Domain.objects.all().delete()
+        Organisation.objects.all().delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_every_catalogue_scenario_gets_its_expected_verdicts(scanned, scenario):
+    scan, _ = scanned
+    result = DomainResult.objects.get(scan=scan, domain_name=scenario.domain)
+    got = {check: getattr(result, check) for check in scenario.expected}
+    assert got == scenario.expected, result.reasons
+
+
+@pytest.mark.django_db
+def test_the_scan_finishes_with_every_domain_judged_exactly_once(scanned):
+    scan, _ = scanned
+    scan.refresh_from_db()
+    assert scan.status == Scan.Status.FINISHED
+    assert scan.domains_done == scan.domains_total == len(SCENARIOS)
+    assert DomainResult.objects.filter(scan=scan, judged_at__isnull=True).count() == 0
+    assert DomainResult.objects.filter(scan=scan).count() == len(SCENARIOS)
+
+
+@pytest.mark.django_db
+def test_each_host_and_address_is_probed_once_however_many_domains_share_it(scanned):
+    scan, log = scanned
+    pairs = list(HostResult.objects.filter(scan=scan).values_list("host", "address"))
+    assert len(pairs) == len(set(pairs))
+    # Shared providers: some pair serves several domains, yet it has one HostResult row.
+    shared = Counter(
+        (host["host"], address)
+        for result in DomainResult.objects.filter(scan=scan)
+        for host in result.evidence["observation"]["hosts"]
+        for address in host["a"]["records"] + host["aaaa"]["records"]
+    )
+    assert max(shared.values()) > 1
+    # The servers' own log: connections per address never exceed the attempts we recorded.
+    attempts = Counter()
+    for row in HostResult.objects.filter(scan=scan):
+        attempts[row.address] += row.observation["attempts"]
+    connections = Counter(record.server for record in log)
+    for address, count in connections.items():
+        assert count <= attempts[address], address
+
+
+@pytest.mark.django_db
+def test_never_two_connections_to_one_address_at_once_and_never_mail_or_rcpt(scanned):
+    _, log = scanned
+    by_address = {}
+    for record in log:
+        by_address.setdefault(record.server, []).append(record)
+    for address, records in by_address.items():
+        records.sort(key=lambda r: r.start)
+        for earlier, later in zip(records, records[1:], strict=False):
+            assert later.start >= earlier.end, address
+    for record in log:
+        verbs = {command.split()[0].upper() for command in record.commands if command.split()}
+        assert not verbs & {"MAIL", "RCPT", "DATA"}, record
+        assert not record.bytes_before_greeting, record
+
+
+@pytest.mark.django_db
+def test_a_round_is_frozen_with_a_checksum_over_its_results(scanned):
+    scan, _ = scanned
+    scan.refresh_from_db()
+    assert scan.is_frozen
+    assert scan.checksum == pipeline.round_checksum(scan)
+    batch = list(scan.domain_results.values_list("pk", flat=True)[:5])
+    with pytest.raises(pipeline.ScanFrozen):
+        pipeline.resolve_batch(scan.pk, batch)
+
+
+@pytest.mark.django_db
+def test_aggregates_and_latest_results_are_stored_when_the_scan_finishes(scanned):
+    scan, _ = scanned
+    dane = SectorAggregate.objects.filter(scan=scan, check_name="dane")
+    assert sum(row.passed + row.failed + row.not_testable + row.not_applicable for row in dane) == (
+        DomainResult.objects.filter(scan=scan).exclude(dane="error").count()
+    )
+    assert not Domain.objects.filter(latest_result__isnull=True).exists()
+    assert all(d.latest_result.scan_id == scan.pk for d in Domain.objects.all())
+
+
+@pytest.mark.django_db
+def test_re_judging_adds_a_new_set_of_verdicts_and_keeps_the_old(scanned):
+    scan, _ = scanned
+    before = list(
+        DomainResult.objects.filter(scan=scan, methodology_version=scan.methodology_version)
+        .order_by("domain_name")
+        .values_list("domain_name", "dane", "starttls")
+    )
+    judged = pipeline.rejudge_scan(scan.pk, "test-next")
+    assert judged == len(SCENARIOS)
+    after = list(
+        DomainResult.objects.filter(scan=scan, methodology_version="test-next")
+        .order_by("domain_name")
+        .values_list("domain_name", "dane", "starttls")
+    )
+    assert after == before  # same code, same observations: same verdicts
+    assert pipeline.rejudge_scan(scan.pk, "test-next") == 0
+    assert SectorAggregate.objects.filter(scan=scan, methodology_version="test-next").exists()
