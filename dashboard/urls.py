@@ -1,8 +1,25 @@
-from django.urls import path
+"""Dashboard routes: pages (Dutch paths), exports and the read-only JSON API."""
 
-from dashboard import views
+from django.urls import include, path
+
+from dashboard import exports, views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("dane-en-mta-sts/", views.side_by_side, name="side_by_side"),
+    path("sector/<slug:sector>/", views.sector, name="sector"),
+    path("organisatie/<slug:slug>/", views.organisation, name="organisation"),
+    path("organisatie/<slug:slug>/hertest/", views.retest, name="retest"),
+    path("meting/<int:scan_id>/voortgang.json", views.scan_progress, name="scan_progress"),
+    path("domein/<str:name>/", views.domain, name="domain"),
+    path("methode/", views.methodology, name="methodology"),
+    path("zoeken/", views.search, name="search"),
+    path("zoeken/suggesties.json", views.suggestions, name="suggestions"),
+    path("export/meting/<int:scan_id>.csv", exports.scan_csv, name="export_scan_csv"),
+    path("export/meting/<int:scan_id>.xlsx", exports.scan_xlsx, name="export_scan_xlsx"),
+    path("export/domeinen.csv", exports.domains_csv, name="export_domains_csv"),
+    path("export/organisaties.csv", exports.organisations_csv, name="export_organisations_csv"),
+    path("export/sectoren.csv", exports.sectors_csv, name="export_sectors_csv"),
+    path("api/v1/", include("dashboard.api_urls")),
 ]

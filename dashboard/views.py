@@ -1,7 +1,364 @@
 """Thin views over the query functions in dashboard/queries.py."""
 
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from dashboard import charts, queries
+from measurement.domains import InvalidDomain, normalise_domain
+from measurement.models import SIDE_BY_SIDE, Domain, Organisation, Outcome, Scan, Sector
+
+SECTOR_ROWS_PER_PAGE = 200
 
 
-def overview(request):
-    return render(request, "dashboard/overview.html", {})
+def _sector_label(value: str) -> str:
+    return dict(Sector.choices).get(value, value)
+
+
+def _trend_charts(points: list[queries.TrendPoint], sector: str | None = None) -> list[dict]:
+    """Per standard: an SVG chart with a line per sector (or the total), and its table rows."""
+    labels = [date_format(p.date, "SHORT_DATE_FORMAT") for p in points]
+    marked = [i for i, p in enumerate(points) if p.is_round]
+    result = []
+    sectors = [(sector, _sector_label(sector))] if sector else list(Sector.choices)
+    for check, label in queries.STANDARDS:
+        series = []
+        if not sector:
+            series.append(
+                charts.Series(
+                    _("Totaal"),
+                    tuple(queries.trend_total(p, check).percentage for p in points),
+                )
+            )
+        for value, name in sectors:
+            series.append(
+                charts.Series(
+                    str(name),
+                    tuple(
+                        p.figures.get((value, check), queries.Figure()).percentage for p in points
+                    ),
+                )
+            )
+        rows = [
+            {
+                "date": labels[i],
+                "round": p.name if p.is_round else "",
+                "figures": [queries.trend_total(p, check)] if sector is None else [],
+                "sectors": [
+                    p.figures.get((value, check), queries.Figure()) for value, _n in sectors
+                ],
+            }
+            for i, p in enumerate(points)
+        ]
+        title = _("Trend %(standard)s: percentage domeinen dat voldoet") % {"standard": label}
+        result.append(
+            {
+                "check": check,
+                "label": label,
+                "title": title,
+                "svg": charts.line_chart(series, labels, marked, title, _("meetronde")),
+                "rows": rows,
+                "columns": ([_("Totaal")] if sector is None else []) + [n for _v, n in sectors],
+            }
+        )
+    return result
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    scan = queries.latest_finished_scan()
+    stats = queries.sector_stats(scan)
+    return render(
+        request,
+        "dashboard/overview.html",
+        {
+            "scan": scan,
+            "stats": stats,
+            "standards": queries.STANDARDS,
+            "trend_charts": _trend_charts(queries.trend_by_sector(queries.TREND_CHECKS)),
+        },
+    )
+
+
+@require_GET
+def side_by_side(request: HttpRequest) -> HttpResponse:
+    scan = queries.latest_finished_scan()
+    counts = queries.side_by_side(scan)
+    labels = queries.SIDE_BY_SIDE_LABELS
+    rows = [
+        (str(name), [(kind, counts.get(value, {}).get(kind, 0)) for kind in SIDE_BY_SIDE])
+        for value, name in [*Sector.choices, ("total", _("Totaal"))]
+    ]
+    title = _("DANE en MTA-STS naast elkaar, per sector")
+    points = queries.side_by_side_trend()
+    trend_rows = [
+        (
+            date_format(p.date, "SHORT_DATE_FORMAT") + (f" ({p.name})" if p.is_round else ""),
+            [
+                (kind, queries.trend_total(p, f"dane_vs_mta_sts:{kind}").passed)
+                for kind in SIDE_BY_SIDE
+            ],
+        )
+        for p in points
+    ]
+    trend_title = _("DANE en MTA-STS naast elkaar, over de tijd")
+    return render(
+        request,
+        "dashboard/side_by_side.html",
+        {
+            "scan": scan,
+            "kinds": [
+                (kind, labels[kind], charts.SIDE_BY_SIDE_COLOURS[kind]) for kind in SIDE_BY_SIDE
+            ],
+            "rows": rows,
+            "svg": charts.stacked_bars(rows, charts.SIDE_BY_SIDE_COLOURS, title),
+            "title": title,
+            "trend_rows": trend_rows,
+            "trend_svg": charts.stacked_bars(
+                trend_rows[-26:], charts.SIDE_BY_SIDE_COLOURS, trend_title
+            ),
+            "trend_title": trend_title,
+        },
+    )
+
+
+SORT_KEYS = ("name", "domains", *queries.TABLE_CHECKS)
+
+
+@require_GET
+def sector(request: HttpRequest, sector: str) -> HttpResponse:
+    if sector not in Sector.values:
+        raise Http404(_("Onbekende sector"))
+    scan = queries.latest_finished_scan()
+    query = queries.clean_query(request.GET.get("q", ""))
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORT_KEYS else "name"
+    descending = request.GET.get("order") == "desc"
+    check = request.GET.get("check", "")
+    status = request.GET.get("status", "")
+    all_rows = queries.organisation_rows(scan, sector)
+    rows = queries.organisation_rows(scan, sector, query) if query else all_rows
+    rows = queries.sort_rows(queries.filter_rows(rows, check, status), sort, descending)
+    page = Paginator(rows, SECTOR_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    distribution = queries.distribution(all_rows)
+    outcomes = (Outcome.PASS, Outcome.FAIL, Outcome.NOT_TESTABLE, Outcome.NOT_APPLICABLE)
+    dist_rows = [
+        (str(label), [(o, distribution[c][o]) for o in outcomes])
+        for c, label in queries.STANDARDS
+        if c in queries.TABLE_CHECKS
+    ]
+    title = _("Verdeling van organisaties per standaard")
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_links = {}
+    for key in SORT_KEYS:
+        link = params.copy()
+        link["sort"] = key
+        active = key == sort
+        link["order"] = "asc" if active and descending else ("desc" if active else "asc")
+        if key in queries.TABLE_CHECKS and not active:
+            link["order"] = "desc"  # best first is the useful first look at a standard
+        sort_links[key] = {
+            "query": link.urlencode(),
+            "aria_sort": ("descending" if descending else "ascending") if active else "",
+        }
+    return render(
+        request,
+        "dashboard/sector.html",
+        {
+            "sector": sector,
+            "sector_label": _sector_label(sector),
+            "scan": scan,
+            "stats": queries.sector_stats(scan).by_sector.get(sector, {}),
+            "standards": queries.STANDARDS,
+            "table_checks": [(c, queries.STANDARD_LABELS[c]) for c in queries.TABLE_CHECKS],
+            "page": page,
+            "query": query,
+            "sort": sort,
+            "descending": descending,
+            "check": check,
+            "status": status,
+            "outcomes": [(o, o.label) for o in outcomes],
+            "dist_rows": dist_rows,
+            "dist_svg": charts.stacked_bars(dist_rows, charts.OUTCOME_COLOURS, title),
+            "dist_title": title,
+            "providers": queries.providers(scan, sector),
+            "trend_charts": _trend_charts(
+                queries.trend_by_sector(queries.TREND_CHECKS, sector), sector
+            ),
+            "querystring": params.urlencode(),
+            "sort_links": sort_links,
+        },
+    )
+
+
+@require_GET
+def organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, slug=slug)
+    scan = queries.latest_finished_scan()
+    retest_scan = None
+    if request.GET.get("scan", "").isdigit():
+        retest_scan = Scan.objects.filter(
+            pk=int(request.GET["scan"]), kind=Scan.Kind.ON_DEMAND
+        ).first()
+    history = queries.organisation_history(org)
+    history_title = _("Aandeel van de domeinen van %(name)s dat voldoet, per meting") % {
+        "name": org.name
+    }
+    history_svg = charts.line_chart(
+        [
+            charts.Series(
+                str(queries.STANDARD_LABELS[check]),
+                tuple(row["checks"][check]["percentage"] for row in history),
+            )
+            for check in queries.TABLE_CHECKS
+        ],
+        [date_format(row["date"], "SHORT_DATE_FORMAT") for row in history],
+        [i for i, row in enumerate(history) if row["kind"] == Scan.Kind.ROUND],
+        history_title,
+        _("meetronde"),
+    )
+    return render(
+        request,
+        "dashboard/organisation.html",
+        {
+            "organisation": org,
+            "cards": queries.organisation_domains(org),
+            "history": history,
+            "history_svg": history_svg,
+            "history_title": history_title,
+            "comparison": queries.sector_comparison(org, scan),
+            "table_checks": [(c, queries.STANDARD_LABELS[c]) for c in queries.TABLE_CHECKS],
+            "domain_checks": queries.DOMAIN_CHECKS,
+            "scan": scan,
+            "retest_scan": retest_scan,
+            "permalink": request.build_absolute_uri(
+                reverse("dashboard:organisation", args=[org.slug])
+            ),
+        },
+    )
+
+
+def _retest_function():
+    """measurement.pipeline.request_retest, or None when the pipeline is not installed."""
+    try:
+        from measurement.pipeline import RetestRateLimited, request_retest
+    except ImportError:
+        return None, None
+    return request_retest, RetestRateLimited
+
+
+@require_POST
+def retest(request: HttpRequest, slug: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, slug=slug)
+    request_retest, rate_limited = _retest_function()
+    if request_retest is None:
+        return render(
+            request,
+            "dashboard/message.html",
+            {
+                "title": _("Hertest niet beschikbaar"),
+                "message": _("De meetdienst is niet beschikbaar. Probeer het later opnieuw."),
+                "organisation": org,
+            },
+            status=503,
+        )
+    try:
+        scan = request_retest(org)
+    except rate_limited as exc:
+        retry_after = int(getattr(exc, "retry_after", 60))
+        response = render(
+            request,
+            "dashboard/message.html",
+            {
+                "title": _("Even geduld"),
+                "message": _(
+                    "Deze organisatie is kort geleden al opnieuw getest. Probeer het over "
+                    "%(minutes)s minuten opnieuw."
+                )
+                % {"minutes": max(1, (retry_after + 59) // 60)},
+                "organisation": org,
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
+    return redirect(f"{reverse('dashboard:organisation', args=[org.slug])}?scan={scan.pk}#hertest")
+
+
+@require_GET
+@cache_control(no_cache=True)
+def scan_progress(request: HttpRequest, scan_id: int) -> JsonResponse:
+    scan = get_object_or_404(Scan, pk=scan_id)
+    return JsonResponse(
+        {
+            "id": scan.pk,
+            "status": scan.status,
+            "domains_done": scan.domains_done,
+            "domains_total": scan.domains_total,
+            "finished": scan.status in (Scan.Status.FINISHED, Scan.Status.FAILED),
+        }
+    )
+
+
+@require_GET
+def domain(request: HttpRequest, name: str) -> HttpResponse:
+    try:
+        normalised = normalise_domain(name)
+    except (InvalidDomain, ValidationError, ValueError):
+        raise Http404(_("Onbekend domein")) from None
+    dom = get_object_or_404(
+        Domain.objects.select_related("organisation", "latest_result__scan"), name=normalised
+    )
+    return render(
+        request,
+        "dashboard/domain.html",
+        {
+            "domain": dom,
+            "card": queries.domain_card(dom),
+            "history": queries.domain_history(dom),
+            "domain_checks": queries.DOMAIN_CHECKS,
+        },
+    )
+
+
+@require_GET
+def methodology(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "dashboard/methodology.html",
+        {"versions": queries.methodology_versions()},
+    )
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = queries.clean_query(request.GET.get("q", ""))
+    results = queries.search_organisations(query, limit=50)
+    if len(results) == 1 and request.GET.get("go") == "1":
+        return redirect("dashboard:organisation", slug=results[0].slug)
+    return render(request, "dashboard/search.html", {"query": query, "results": results})
+
+
+@require_GET
+@cache_control(max_age=60, public=True)
+def suggestions(request: HttpRequest) -> JsonResponse:
+    results = queries.search_organisations(request.GET.get("q", ""), limit=10)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "name": org.name,
+                    "abbreviation": org.abbreviation,
+                    "url": reverse("dashboard:organisation", args=[org.slug]),
+                }
+                for org in results
+            ]
+        }
+    )

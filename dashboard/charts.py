@@ -1,0 +1,189 @@
+"""Server-side SVG charts: no JavaScript, colour-blind safe, each paired with a data table.
+
+The palette is Okabe-Ito (Okabe and Ito, "Color Universal Design", 2008), restricted to
+its colours with at least 3:1 contrast on white (WCAG 2.1 SC 1.4.11), and every series
+also has its own marker shape and a direct label, so colour is never the only cue.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#000000", "#CC79A7", "#8C6D00", "#5A5A5A")
+MARKERS = ("circle", "square", "diamond", "triangle", "circle-open", "square-open", "cross")
+OUTCOME_COLOURS = {
+    "pass": "#0072B2",
+    "fail": "#D55E00",
+    "not_testable": "#6B6B6B",
+    "not_applicable": "#D9D9D9",
+}
+SIDE_BY_SIDE_COLOURS = {
+    "both": "#0072B2",
+    "dane_only": "#009E73",
+    "mta_sts_only": "#CC79A7",
+    "neither": "#D55E00",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    label: str
+    values: tuple[float | None, ...]
+
+
+def _marker(kind: str, x: float, y: float, colour: str) -> str:
+    if kind.startswith("square"):
+        fill = "#fff" if kind.endswith("open") else colour
+        return (
+            f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" '
+            f'fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
+        )
+    if kind == "diamond":
+        return (
+            f'<path d="M{x:.1f} {y - 4.5:.1f}L{x + 4.5:.1f} {y:.1f}L{x:.1f} {y + 4.5:.1f}'
+            f'L{x - 4.5:.1f} {y:.1f}Z" fill="{colour}"/>'
+        )
+    if kind == "triangle":
+        return (
+            f'<path d="M{x:.1f} {y - 4.5:.1f}L{x + 4.5:.1f} {y + 3.5:.1f}'
+            f'L{x - 4.5:.1f} {y + 3.5:.1f}Z" fill="{colour}"/>'
+        )
+    if kind == "cross":
+        return (
+            f'<path d="M{x - 4:.1f} {y - 4:.1f}L{x + 4:.1f} {y + 4:.1f}M{x + 4:.1f} {y - 4:.1f}'
+            f'L{x - 4:.1f} {y + 4:.1f}" stroke="{colour}" stroke-width="2"/>'
+        )
+    fill = "#fff" if kind.endswith("open") else colour
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" '
+        f'stroke="{colour}" stroke-width="1.5"/>'
+    )
+
+
+def line_chart(
+    series: list[Series],
+    x_labels: list[str],
+    marked: list[int],
+    title: str,
+    mark_label: str,
+    width: int = 720,
+    height: int = 300,
+) -> SafeString:
+    """Percentages (0-100) over time; vertical dashed lines mark the indexes in `marked`."""
+    left, right, top, bottom = 44, 150, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = max(len(x_labels), 1)
+
+    def x_at(index: int) -> float:
+        return left + (plot_w * index / (count - 1) if count > 1 else plot_w / 2)
+
+    def y_at(value: float) -> float:
+        return top + plot_h * (1 - value / 100)
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        y = y_at(tick)
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#D0D0D0" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#333">{tick}%</text>'
+        )
+    for index in marked:
+        x = x_at(index)
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#000" '
+            f'stroke-dasharray="4 3" stroke-width="1"/>'
+            f'<text x="{x + 3:.1f}" y="{top + 10}" font-size="10" fill="#000">'
+            f"{escape(mark_label)}</text>"
+        )
+    step = max(1, count // 6)
+    for index, label in enumerate(x_labels):
+        if index % step == 0 or index == count - 1:
+            parts.append(
+                f'<text x="{x_at(index):.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                f'font-size="11" fill="#333">{escape(label)}</text>'
+            )
+    label_slots: list[float] = []
+    for number, item in enumerate(series):
+        colour = PALETTE[number % len(PALETTE)]
+        marker = MARKERS[number % len(MARKERS)]
+        points = [
+            (x_at(index), y_at(value))
+            for index, value in enumerate(item.values)
+            if value is not None
+        ]
+        if not points:
+            continue
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{x:.1f} {y:.1f}" for i, (x, y) in enumerate(points)
+        )
+        parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        if len(points) <= 60:
+            parts.extend(_marker(marker, x, y, colour) for x, y in points)
+        else:
+            parts.append(_marker(marker, *points[-1], colour))
+        # Direct label at the end of the line, nudged so labels do not overlap.
+        y = points[-1][1]
+        while any(abs(y - taken) < 12 for taken in label_slots):
+            y += 12
+        label_slots.append(y)
+        parts.append(
+            f'<text x="{left + plot_w + 8}" y="{y + 4:.1f}" font-size="11" fill="#000">'
+            f"{escape(item.label)}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  every label above is escaped
+
+
+def stacked_bars(
+    rows: list[tuple[str, list[tuple[str, int]]]],
+    colours: dict[str, str],
+    title: str,
+    width: int = 720,
+) -> SafeString:
+    """Horizontal 100% bars: per row, segments (key, count) in the order given."""
+    left, right, bar_h, gap = 170, 16, 22, 10
+    height = 10 + len(rows) * (bar_h + gap)
+    plot_w = width - left - right
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for number, (label, segments) in enumerate(rows):
+        y = 5 + number * (bar_h + gap)
+        parts.append(
+            f'<text x="{left - 8}" y="{y + bar_h / 2 + 4:.1f}" text-anchor="end" '
+            f'font-size="12" fill="#000">{escape(label)}</text>'
+        )
+        total = sum(count for _, count in segments)
+        if not total:
+            parts.append(
+                f'<rect x="{left}" y="{y}" width="{plot_w}" height="{bar_h}" fill="none" '
+                f'stroke="#6B6B6B" stroke-dasharray="3 3"/>'
+            )
+            continue
+        x = float(left)
+        for key, count in segments:
+            w = plot_w * count / total
+            if w <= 0:
+                continue
+            colour = colours.get(key, "#6B6B6B")
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" '
+                f'stroke="#fff" stroke-width="1"/>'
+            )
+            if w > 34:
+                text_colour = "#000" if colour in ("#D9D9D9",) else "#fff"
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h / 2 + 4:.1f}" '
+                    f'text-anchor="middle" font-size="11" fill="{text_colour}">'
+                    f"{round(100 * count / total)}%</text>"
+                )
+            x += w
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  every label above is escaped

@@ -1,0 +1,136 @@
+"""Template filters and tags of the dashboard: outcomes, figures and failure explanations."""
+
+import json
+from importlib import import_module
+
+from django import template
+from django.utils.formats import number_format
+
+from dashboard import evidence
+from measurement.models import Outcome
+
+register = template.Library()
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    """The Dutch (or translated) label of an outcome code, a dash when there is none."""
+    try:
+        return Outcome(value).label
+    except ValueError:
+        return "–" if not value else value
+
+
+@register.filter
+def outcome_class(value: str) -> str:
+    return f"outcome outcome-{value}" if value in Outcome.values else "outcome outcome-none"
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage with one decimal in the active locale's notation, or a dash."""
+    if value is None:
+        return "–"
+    return f"{number_format(value, 1)}%"
+
+
+@register.filter
+def lookup(mapping, key):
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None
+
+
+@register.filter
+def pretty_json(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@register.inclusion_tag("dashboard/_figure.html")
+def figure(value, show_organisations: bool = False):
+    """A percentage with the number measured and the number not testable beside it."""
+    return {"figure": value, "show_organisations": show_organisations}
+
+
+def _explainer():
+    try:
+        return import_module("measurement.explanations").explain
+    except (ImportError, AttributeError):
+        return None
+
+
+def _as_parts(explained) -> dict:
+    """Normalise what explain() returns (text, mapping or object) for the template."""
+    if explained is None:
+        return {}
+    if isinstance(explained, str):
+        return {"text": explained}
+    parts = {}
+    for key in ("title", "what", "why", "fix", "record", "text", "summary"):
+        value = explained.get(key) if isinstance(explained, dict) else getattr(explained, key, None)
+        if value:
+            parts[key] = str(value)
+    return parts or {"text": str(explained)}
+
+
+@register.simple_tag
+def explain_reason(reason: str, check: str = "", result=None) -> dict:
+    """The explanation and fix of one failure reason, or just its code when none exists.
+
+    measurement.explanations is optional here so that the dashboard never breaks on it.
+    """
+    explain = _explainer()
+    parts: dict = {}
+    if explain is not None:
+        context = {
+            "check": check,
+            "domain": getattr(result, "domain_name", ""),
+            "evidence": getattr(result, "evidence", {}) or {},
+        }
+        try:
+            parts = _as_parts(explain(reason, context))
+        except Exception:  # noqa: BLE001 - an explanation must never break the page
+            parts = {}
+    return {"code": reason, **parts}
+
+
+@register.filter
+def leaf_certificate(observation):
+    """The presented leaf certificate of a probe (HostResult.observation), summarised."""
+    return evidence.leaf_certificate(observation)
+
+
+@register.filter
+def tlsa_records(host_dns) -> list[str]:
+    return evidence.tlsa_records(host_dns)
+
+
+@register.filter
+def dnssec_status(answer) -> str:
+    return evidence.dnssec_status(answer)
+
+
+@register.filter
+def observation_part(result, key: str):
+    """One part (mx, mta_sts, tls_rpt) of the stored DomainObservation of a result."""
+    return evidence.observation(getattr(result, "evidence", {})).get(key) or {}
+
+
+@register.filter
+def verdict_details(result, check: str) -> dict:
+    """What the judgement stored for one check beyond its outcome and reasons."""
+    data = getattr(result, "evidence", {}) or {}
+    verdicts = data.get("verdicts") if isinstance(data, dict) else None
+    entry = verdicts.get(check) if isinstance(verdicts, dict) else None
+    if not isinstance(entry, dict):
+        return {}
+    return {
+        k: v
+        for k, v in entry.items()
+        if k not in ("outcome", "reasons") and v not in ("", None, [], {})
+    }
+
+
+@register.filter
+def lookup_attr(obj, name: str):
+    return getattr(obj, name, None)

@@ -1,0 +1,206 @@
+"""The dashboard's pages on PostgreSQL with the cast: status codes, content, escaping, CSP."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.dashboard.conftest import HOSTILE_NAME
+
+
+def test_the_overview_shows_every_sector_with_counts_beside_the_percentages(client, cast):
+    response = client.get(reverse("dashboard:overview"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for label in ("Rijk", "Gemeenten", "Waterschappen", "(Semi-)publiek", "Provincies"):
+        assert label in html
+    assert "1 gemeten" in html  # the number measured beside a percentage
+    assert "niet testbaar" in html
+    assert "Nulmeting 2026" in html  # the round is marked in the trend table
+    assert "<svg" in html and 'role="img"' in html
+
+
+def test_the_overview_names_the_date_and_methodology_version_of_its_data(client, cast):
+    html = client.get(reverse("dashboard:overview")).content.decode()
+    assert "methodeversie 1.0" in html
+
+
+def test_the_overview_works_before_any_scan_has_finished(client, db):
+    response = client.get(reverse("dashboard:overview"))
+    assert response.status_code == 200
+    assert "nog geen afgeronde meting" in response.content.decode()
+
+
+def test_the_side_by_side_page_counts_dane_and_mta_sts_per_sector(client, cast):
+    response = client.get(reverse("dashboard:side_by_side"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "DANE en MTA-STS" in html
+    assert "geen van beide" in html
+
+
+@pytest.mark.parametrize("sector", ["rijk", "provincie", "gemeente", "waterschap", "semi_publiek"])
+def test_every_sector_page_renders(client, cast, sector):
+    assert client.get(reverse("dashboard:sector", args=[sector])).status_code == 200
+
+
+def test_the_sector_page_lists_its_organisations_and_their_provider(client, cast):
+    html = client.get(reverse("dashboard:sector", args=["rijk"])).content.decode()
+    assert "Ministerie van Alleen STARTTLS" in html
+    assert "outlook.com" in html  # MX host grouped by its registrable domain
+    assert "Gemeente Veiligstad" not in html
+
+
+def test_the_sector_table_filters_by_status_of_a_standard(client, cast):
+    url = reverse("dashboard:sector", args=["gemeente"])
+    assert "Gemeente Veiligstad" in client.get(url, {"check": "dane", "status": "pass"}).content.decode()
+    html = client.get(url, {"check": "dane", "status": "fail"}).content.decode()
+    assert "Geen organisaties gevonden" in html
+
+
+def test_the_sector_table_sorts_and_marks_the_sorted_column(client, cast):
+    html = client.get(
+        reverse("dashboard:sector", args=["gemeente"]), {"sort": "dane", "order": "desc"}
+    ).content.decode()
+    assert 'aria-sort="descending"' in html
+
+
+def test_an_unknown_sector_is_404(client, cast):
+    assert client.get("/sector/onbekend/").status_code == 404
+
+
+def test_the_scorecard_shows_verdicts_evidence_and_history(client, cast):
+    response = client.get(reverse("dashboard:organisation", args=[cast.secure.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "veiligstad.nl" in html
+    assert "mx1.veiligstad.nl" in html
+    assert "TLSv1.3" in html
+    assert "3 1 1 " in html  # the TLSA record in presentation form
+    assert "mode: enforce" in html  # the MTA-STS policy
+    assert "Vergelijking met de sector" in html
+    assert "Nulmeting 2026" in html  # history since the first scan, round marked
+    assert 'name="csrfmiddlewaretoken"' in html  # the re-test form
+
+
+def test_the_scorecard_shows_the_reason_code_of_a_failure(client, cast):
+    html = client.get(
+        reverse("dashboard:organisation", args=[cast.starttls_only.slug])
+    ).content.decode()
+    assert "tlsa_missing" in html
+
+
+def test_an_unknown_organisation_slug_is_404(client, cast):
+    assert client.get("/organisatie/bestaat-niet/").status_code == 404
+
+
+def test_an_organisation_named_script_renders_as_text(client, cast):
+    html = client.get(reverse("dashboard:organisation", args=[cast.hostile.slug])).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(" in html
+    assert "<img src=x" not in html  # a hostile reason code is escaped as well
+    sector_html = client.get(reverse("dashboard:sector", args=["semi_publiek"])).content.decode()
+    assert "<script>alert" not in sector_html and "<b>x</b>" not in sector_html
+
+
+def test_the_domain_page_shows_the_full_evidence(client, cast):
+    response = client.get(reverse("dashboard:domain", args=["veiligstad.nl"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "tlsa_base_domain" in html  # the stored observation, in full
+    assert "Geschiedenis" in html
+
+
+@pytest.mark.parametrize("name", ["onbekend.nl", "-x.nl", "a..nl", "x" * 300])
+def test_an_unknown_or_invalid_domain_is_404(client, cast, name):
+    assert client.get(f"/domein/{name}/").status_code == 404
+
+
+def test_the_methodology_page_states_the_rules_in_dutch_and_english(client, cast):
+    dutch = client.get(reverse("dashboard:methodology")).content.decode()
+    assert "voldoet / (voldoet + voldoet niet)" in dutch
+    assert "1.0" in dutch  # the version history
+    client.post(reverse("set_language"), {"language": "en", "next": "/methode/"})
+    english = client.get(reverse("dashboard:methodology")).content.decode()
+    assert "pass / (pass + fail)" in english
+    assert 'lang="en"' in english
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_script(client, cast):
+    for url in ("/", "/dane-en-mta-sts/", "/sector/gemeente/", "/methode/", "/zoeken/?q=x"):
+        response = client.get(url)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        html = response.content.decode()
+        assert "<script>" not in html and " style=" not in html
+
+
+def test_every_page_has_a_language_switch_with_csrf_and_a_skip_link(client, cast):
+    html = client.get("/").content.decode()
+    assert 'action="/i18n/setlang/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'href="#main"' in html
+    assert '<html lang="nl">' in html
+
+
+def test_the_language_switch_shows_the_overview_in_english(client, cast):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Adoption per sector" in html
+
+
+def test_search_finds_an_organisation_by_name_abbreviation_and_domain(client, cast):
+    for query in ("veiligstad", "GV", "veiligstad.nl"):
+        html = client.get(reverse("dashboard:search"), {"q": query}).content.decode()
+        assert "Gemeente Veiligstad" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 10_000,
+        "' OR 1=1; DROP TABLE measurement_organisation; --",
+        "%_%\\",
+        "\x00null\x00",
+        "bücher.nl",
+        "🐟 ∑ 東京",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_search_is_safe_for_hostile_input(client, cast, query):
+    response = client.get(reverse("dashboard:search"), {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    suggestions = client.get(reverse("dashboard:suggestions"), {"q": query})
+    assert suggestions.status_code == 200
+    assert suggestions.json()["results"] == []
+
+
+def test_suggestions_return_names_and_scorecard_links(client, cast):
+    data = client.get(reverse("dashboard:suggestions"), {"q": "veilig"}).json()
+    assert data["results"] == [
+        {"name": "Gemeente Veiligstad", "abbreviation": "GV", "url": "/organisatie/gemeente-veiligstad/"}
+    ]
+
+
+def test_the_retest_button_needs_a_csrf_token(cast):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("dashboard:retest", args=[cast.secure.slug]))
+    assert response.status_code == 403
+
+
+def test_the_retest_endpoint_refuses_get(client, cast):
+    assert client.get(reverse("dashboard:retest", args=[cast.secure.slug])).status_code == 405
+
+
+def test_the_progress_endpoint_reports_domains_done_and_total(client, cast):
+    data = client.get(reverse("dashboard:scan_progress", args=[cast.latest.pk])).json()
+    assert data == {
+        "id": cast.latest.pk,
+        "status": "finished",
+        "domains_done": 4,
+        "domains_total": 4,
+        "finished": True,
+    }
