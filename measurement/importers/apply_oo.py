@@ -1,9 +1,9 @@
 """Store organisation records from exportOO.xml: upsert on TOOI, in one transaction.
 
-Phase 1 upserts the organisations in batches while the file streams. Phase 2, after the
-whole file is read, links units to parents and bodies to ministries (a ministry may come
-after the bodies related to it) and sets candidate mail domains, which needs to know
-which website domains several organisations share.
+Phase 1 upserts the organisations in batches while the file streams, units with their
+parent (parents come first). Phase 2, after the whole file is read, links the bodies whose
+ministry came later in the file and sets candidate mail domains, which needs to know which
+website domains several organisations share.
 """
 
 import datetime
@@ -21,7 +21,7 @@ from measurement.importers.slugs import unique_slug
 from measurement.importers.tally import BATCH_SIZE, Tally, batches
 from measurement.models import Domain, Organisation, Source
 
-# The fields exportOO.xml decides; parent and ministry are linked in phase 2.
+# The fields exportOO.xml decides, besides parent and ministry.
 RECORD_FIELDS = (
     "name",
     "abbreviation",
@@ -34,6 +34,7 @@ RECORD_FIELDS = (
     "valid_to",
     "source",
 )
+UPDATE_FIELDS = (*RECORD_FIELDS, "parent", "ministry")
 
 
 def import_organisation_records(
@@ -59,21 +60,21 @@ def import_organisation_records(
                     state.ids[record.key] = None  # claimed; the id follows below
                     valid.append(record)
             _upsert(valid, state, tally, today)
-        _link(state, tally)
+        _link_deferred(state, tally)
         _candidate_domains(state, tally, today)
     return tally.summary()
 
 
 class _State:
-    """What phase 2 needs of every record: small values only, never the records."""
+    """What outlives a batch: small values per organisation, never the records."""
 
     def __init__(self, taken_slugs: set[str]):
         self.taken_slugs = taken_slugs
-        self.ids: dict[str, int | None] = {}  # record key -> Organisation id
-        self.links: dict[int, tuple[str | None, str | None]] = {}  # id -> parent key, ministry
-        self.current_links: dict[int, tuple[int | None, int | None]] = {}
+        self.ids: dict[str, int | None] = {}  # record key -> Organisation id (None: claimed)
+        self.ministries: dict[str, int] = {}  # TOOI -> id of ministries found in the database
+        # Bodies whose ministry comes later in the file: id -> (TOOI, current id, counted).
+        self.deferred: dict[int, tuple[str, int | None, bool]] = {}
         self.candidates: dict[int, str] = {}  # id -> candidate mail domain
-        self.touched: set[int] = set()  # created or updated in phase 1
 
 
 def _upsert(
@@ -81,58 +82,105 @@ def _upsert(
 ) -> None:
     if not records:
         return
+    _find_ministries(records, state)
+    existing = _existing(records)
+    now = timezone.now()
+    # New organisations are inserted by depth: a unit's parent may be new in this batch
+    # too, and records come parents first, so each layer's parents already have an id.
+    layers: dict[int, list[tuple[OrganisationRecord, Organisation]]] = {}
+    new_depth: dict[str, int] = {}
+    known = []
+    for record in records:
+        organisation = existing(record)
+        if organisation is not None:
+            state.ids[record.key] = organisation.pk
+            known.append((record, organisation))
+            continue
+        depth = new_depth[record.parent_key] + 1 if record.parent_key in new_depth else 0
+        new_depth[record.key] = depth
+        slug = unique_slug(
+            record.name, record.organisation_type, record.abbreviation, state.taken_slugs
+        )
+        layers.setdefault(depth, []).append((record, Organisation(**_values(record), slug=slug)))
+        tally.organisations["created"] += 1
+        tally.organisations["ended"] += is_ended(record.valid_to, today)
+    for depth in sorted(layers):
+        for record, organisation in layers[depth]:
+            organisation.parent_id = _parent_id(record, state)
+            organisation.ministry_id = _ministry_id(record, state)
+        Organisation.objects.bulk_create([organisation for _r, organisation in layers[depth]])
+        for record, organisation in layers[depth]:
+            _remember(record, organisation.pk, state)
+            if record.ministry_tooi and organisation.ministry_id is None:
+                state.deferred[organisation.pk] = (record.ministry_tooi, None, True)
+    changed_rows = []
+    for record, organisation in known:
+        wanted = _values(record) | {"parent_id": _parent_id(record, state)}
+        ministry_id = _ministry_id(record, state)
+        if record.ministry_tooi and ministry_id is None:
+            deferred = (record.ministry_tooi, organisation.ministry_id)
+        else:
+            deferred = None
+            wanted["ministry_id"] = ministry_id
+        changed = [f for f, value in wanted.items() if getattr(organisation, f) != value]
+        if changed:
+            if is_ended(record.valid_to, today) and not is_ended(organisation.valid_to, today):
+                tally.organisations["ended"] += 1
+            for f in changed:
+                setattr(organisation, f, wanted[f])
+            organisation.updated_at = now
+            changed_rows.append(organisation)
+            tally.organisations["updated"] += 1
+        else:
+            tally.organisations["unchanged"] += 1
+        if deferred:
+            state.deferred[organisation.pk] = (*deferred, bool(changed))
+        _remember(record, organisation.pk, state)
+    if changed_rows:
+        Organisation.objects.bulk_update(changed_rows, [*UPDATE_FIELDS, "updated_at"])
+
+
+def _existing(records: list[OrganisationRecord]):
+    """A lookup from record to its row: by TOOI, else (no TOOI yet) by systeemId."""
     toois = [r.tooi for r in records if r.tooi]
     register_ids = [r.register_id for r in records if r.register_id]
-    existing = Organisation.objects.filter(
-        Q(tooi__in=toois) | Q(tooi__isnull=True, source=Source.ROO, register_id__in=register_ids)
-    )
     by_tooi, by_register_id = {}, {}
-    for organisation in existing:
+    for organisation in Organisation.objects.filter(
+        Q(tooi__in=toois) | Q(tooi__isnull=True, source=Source.ROO, register_id__in=register_ids)
+    ):
         if organisation.tooi:
             by_tooi[organisation.tooi] = organisation
         else:
             by_register_id[organisation.register_id] = organisation
-    now = timezone.now()
-    to_create, to_update = [], []
-    for record in records:
+
+    def existing(record: OrganisationRecord) -> Organisation | None:
         # An organisation keeps its row when the register gives it a TOOI later.
-        organisation = by_tooi.get(record.tooi) if record.tooi else None
-        if organisation is None and record.register_id:
-            organisation = by_register_id.pop(record.register_id, None)
-        values = _values(record)
-        if organisation is None:
-            organisation = Organisation(
-                **values,
-                slug=unique_slug(
-                    record.name, record.organisation_type, record.abbreviation, state.taken_slugs
-                ),
-            )
-            to_create.append((record, organisation))
-            tally.organisations["created"] += 1
-            if is_ended(record.valid_to, today):
-                tally.organisations["ended"] += 1
-            continue
-        state.current_links[organisation.pk] = (organisation.parent_id, organisation.ministry_id)
-        changed = [f for f in RECORD_FIELDS if getattr(organisation, f) != values[f]]
-        if not changed:
-            tally.organisations["unchanged"] += 1
-        else:
-            if is_ended(record.valid_to, today) and not is_ended(organisation.valid_to, today):
-                tally.organisations["ended"] += 1
-            for f in changed:
-                setattr(organisation, f, values[f])
-            organisation.updated_at = now
-            to_update.append(organisation)
-            state.touched.add(organisation.pk)
-            tally.organisations["updated"] += 1
-        _remember(record, organisation.pk, state)
-    Organisation.objects.bulk_create([organisation for _record, organisation in to_create])
-    for record, organisation in to_create:
-        state.current_links[organisation.pk] = (None, None)
-        state.touched.add(organisation.pk)
-        _remember(record, organisation.pk, state)
-    if to_update:
-        Organisation.objects.bulk_update(to_update, [*RECORD_FIELDS, "updated_at"])
+        found = by_tooi.get(record.tooi) if record.tooi else None
+        if found is None and record.register_id:
+            found = by_register_id.pop(record.register_id, None)
+        return found
+
+    return existing
+
+
+def _find_ministries(records: list[OrganisationRecord], state: _State) -> None:
+    wanted = {r.ministry_tooi for r in records if r.ministry_tooi}
+    missing = [t for t in wanted if not state.ids.get(t) and t not in state.ministries]
+    if missing:
+        state.ministries.update(
+            Organisation.objects.filter(tooi__in=missing).values_list("tooi", "pk")
+        )
+
+
+def _parent_id(record: OrganisationRecord, state: _State) -> int | None:
+    # A parent that was an invalid row is not imported: the unit stays without parent.
+    return state.ids.get(record.parent_key) if record.parent_key else None
+
+
+def _ministry_id(record: OrganisationRecord, state: _State) -> int | None:
+    if not record.ministry_tooi:
+        return None
+    return state.ids.get(record.ministry_tooi) or state.ministries.get(record.ministry_tooi)
 
 
 def _values(record: OrganisationRecord) -> dict:
@@ -152,41 +200,24 @@ def _values(record: OrganisationRecord) -> dict:
 
 def _remember(record: OrganisationRecord, pk: int, state: _State) -> None:
     state.ids[record.key] = pk
-    if record.parent_key or record.ministry_tooi:
-        state.links[pk] = (record.parent_key, record.ministry_tooi)
     if record.candidate_domain:
         state.candidates[pk] = record.candidate_domain
 
 
-def _link(state: _State, tally: Tally) -> None:
-    """Set parent and ministry on every imported organisation, counting real changes."""
-    ministry_toois = {ministry for _parent, ministry in state.links.values() if ministry}
-    # A ministry outside this file (an earlier import) is found in the database.
-    ministry_ids = {tooi: state.ids.get(tooi) for tooi in ministry_toois}
-    missing = [tooi for tooi, pk in ministry_ids.items() if pk is None]
-    ministry_ids.update(
-        Organisation.objects.filter(tooi__in=missing).values_list("tooi", "pk") if missing else ()
-    )
-    now = timezone.now()
-    changed = []
-    for pk, current in state.current_links.items():
-        parent_key, ministry_tooi = state.links.get(pk, (None, None))
-        wanted = (
-            state.ids.get(parent_key) if parent_key else None,
-            ministry_ids.get(ministry_tooi) if ministry_tooi else None,
-        )
+def _link_deferred(state: _State, tally: Tally) -> None:
+    """Link bodies to ministries that came later in the file, one UPDATE per ministry."""
+    by_ministry: dict[int | None, list[int]] = {}
+    for pk, (tooi, current, counted) in state.deferred.items():
+        wanted = state.ids.get(tooi)
         if wanted == current:
             continue
-        changed.append(
-            Organisation(pk=pk, parent_id=wanted[0], ministry_id=wanted[1], updated_at=now)
-        )
-        if pk not in state.touched:
-            state.touched.add(pk)
+        by_ministry.setdefault(wanted, []).append(pk)
+        if not counted:
             tally.organisations["unchanged"] -= 1
             tally.organisations["updated"] += 1
-    Organisation.objects.bulk_update(
-        changed, ["parent", "ministry", "updated_at"], batch_size=BATCH_SIZE
-    )
+    now = timezone.now()
+    for ministry_id, pks in by_ministry.items():
+        Organisation.objects.filter(pk__in=pks).update(ministry_id=ministry_id, updated_at=now)
 
 
 def _candidate_domains(state: _State, tally: Tally, today: datetime.date) -> None:
@@ -197,7 +228,7 @@ def _candidate_domains(state: _State, tally: Tally, today: datetime.date) -> Non
     """
     shared = Counter(state.candidates.values())
     wanted = {domain: pk for pk, domain in state.candidates.items() if shared[domain] == 1}
-    imported = set(state.current_links)
+    imported = set(state.ids.values())
     existing = {
         domain.name: domain
         for domain in Domain.objects.filter(Q(source=Source.ROO) | Q(name__in=list(wanted)))

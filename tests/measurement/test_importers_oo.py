@@ -280,3 +280,19 @@ def test_skip_invalid_imports_the_rest_and_lists_what_it_skipped(tmp_path):
     orphan = Organisation.objects.get(register_id="3002")
     assert orphan.parent is None and orphan.sector == "gemeente"
     assert Organisation.objects.count() == 14
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_parents_and_ministries_link_the_same_whatever_the_batch_boundaries(batch_size):
+    with SAMPLE.open("rb") as stream:
+        summary = import_organisation_records(parse_oo_xml(stream), batch_size=batch_size)
+    assert summary.organisations.created == 15
+    links = dict(
+        Organisation.objects.values_list("register_id", "parent__register_id").filter(
+            parent__isnull=False
+        )
+    )
+    assert links == {"1002": "1001", "1003": "1002", "2003": "2002", "3002": "3001"}
+    ministries = Organisation.objects.filter(ministry__register_id="2002")
+    assert set(ministries.values_list("name", flat=True)) == {"Logius", "Kiesraad"}
