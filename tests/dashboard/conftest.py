@@ -91,8 +91,14 @@ def _verdicts(**kwargs) -> dict:
 PROFILES = {
     "veiligstad.nl": Profile(
         verdicts=_verdicts(
-            dnssec=P, starttls=P, dane=P, dane_end_to_end=P, dane_rollover=P,
-            starttls_dane=P, mta_sts=P, tls_rpt=P,
+            dnssec=P,
+            starttls=P,
+            dane=P,
+            dane_end_to_end=P,
+            dane_rollover=P,
+            starttls_dane=P,
+            mta_sts=P,
+            tls_rpt=P,
         ),  # fmt: skip
         reasons={},
         mx_host="mx1.veiligstad.nl",
@@ -122,8 +128,14 @@ PROFILES = {
     ),
     "onbereikbaar.nl": Profile(
         verdicts=_verdicts(
-            dnssec=P, starttls=NT, dane=NT, dane_end_to_end=NT, dane_rollover=NT,
-            starttls_dane=NT, mta_sts=NA, tls_rpt=F,
+            dnssec=P,
+            starttls=NT,
+            dane=NT,
+            dane_end_to_end=NT,
+            dane_rollover=NT,
+            starttls_dane=NT,
+            mta_sts=NA,
+            tls_rpt=F,
         ),  # fmt: skip
         reasons={"starttls": ["timeout"], "dane": ["timeout"], "tls_rpt": ["no_record"]},
         mx_host="mail.onbereikbaar.nl",
@@ -282,15 +294,24 @@ def _evidence(name: str, profile: Profile, spki_hash: bytes, verdicts: dict) -> 
             ],
             "mta_sts": {
                 "domain": name,
-                "txt": _answer(f"_mta-sts.{name}", "TXT", profile.dnssec,
-                               ["v=STSv1; id=20260101"] if profile.mta_sts_mode else []),
+                "txt": _answer(
+                    f"_mta-sts.{name}",
+                    "TXT",
+                    profile.dnssec,
+                    ["v=STSv1; id=20260101"] if profile.mta_sts_mode else [],
+                ),
                 "policy_url": f"https://mta-sts.{name}/.well-known/mta-sts.txt"
-                if profile.mta_sts_mode else "",
+                if profile.mta_sts_mode
+                else "",
                 "policy_text": f"version: STSv1\nmode: {profile.mta_sts_mode}\nmx: {host}\n"
-                "max_age: 86400\n" if profile.mta_sts_mode else "",
+                "max_age: 86400\n"
+                if profile.mta_sts_mode
+                else "",
             },  # fmt: skip
         },
-        "verdicts": {check: {"outcome": outcome, "reasons": []} for check, outcome in verdicts.items()},
+        "verdicts": {
+            check: {"outcome": outcome, "reasons": []} for check, outcome in verdicts.items()
+        },
     }
 
 
