@@ -256,7 +256,7 @@ def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | 
             _store_verdicts(row, None, now)
             continue
         full = engine.assemble(obs, probes)
-        _store_verdicts(row, judge_domain(full, trust_store=_trust_store(), now=now), now)
+        _store_verdicts(row, judge_domain(full, trust_store=trust_store(), now=now), now)
     with transaction.atomic():
         DomainResult.objects.bulk_update(
             todo, ["judged_at", "reasons", "evidence", *VERDICT_FIELDS], batch_size=500
@@ -310,7 +310,7 @@ def verdicts_as_dict(verdicts) -> dict:
 _TRUST_STORE = None
 
 
-def _trust_store():
+def trust_store():
     global _TRUST_STORE
     if _TRUST_STORE is None:
         from measurement.evaluate import pkix

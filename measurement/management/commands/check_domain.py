@@ -1,0 +1,119 @@
+"""`manage.py check_domain DOMAIN`: test one domain now and print a readable report or JSON."""
+
+import asyncio
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from measurement import pipeline
+from measurement.domains import InvalidDomain, normalise_domain
+from measurement.evaluate.verdicts import judge_domain
+from measurement.explanations import explain_stored
+from measurement.probe import engine
+from measurement.probe.observations import to_json
+
+CHECK_LABELS = {
+    "mx": "MX",
+    "dnssec": "DNSSEC (maildomein)",
+    "starttls": "STARTTLS",
+    "dane": "DANE",
+    "dane_end_to_end": "DANE, end-to-end",
+    "dane_rollover": "DANE-rollover",
+    "starttls_dane": "STARTTLS en DANE",
+    "mta_sts": "MTA-STS",
+    "tls_rpt": "TLS-RPT",
+}
+
+
+class Command(BaseCommand):
+    help = "Test een maildomein nu en toon per MX-host en adres wat er gezien is."
+
+    def add_arguments(self, parser):
+        parser.add_argument("domain")
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a report")
+        parser.add_argument("--lab", action="store_true", help="use the running lab")
+
+    def handle(self, *args, domain, **options):
+        try:
+            name = normalise_domain(domain)
+        except InvalidDomain as exc:
+            raise CommandError(str(exc)) from None
+        overrides = {}
+        if options["lab"]:
+            from config.lab import lab_scanner_settings, running_lab
+
+            try:
+                overrides = lab_scanner_settings(running_lab())
+            except RuntimeError as exc:
+                raise CommandError(str(exc)) from None
+        with override_settings(**overrides):
+            report = check(name)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(render(report))
+
+
+def check(name: str) -> dict:
+    """Observe and judge one domain; the JSON-safe report."""
+    config = pipeline.probe_config()
+
+    async def observe():
+        facts = (await engine.resolve_domains([name], config))[0]
+        pairs = engine.pairs_to_probe([facts])
+        probes = await engine.probe_pairs(pairs, config)
+        return engine.assemble(facts, dict(zip(pairs, probes, strict=True)))
+
+    observation = asyncio.run(observe())
+    verdicts = judge_domain(
+        observation, trust_store=pipeline.trust_store(), now=timezone.now()
+    ).to_dict()
+    return {
+        "domain": name,
+        "resolver": f"{settings.SCANNER_RESOLVER}:{settings.SCANNER_RESOLVER_PORT}",
+        "verdicts": verdicts,
+        "observation": pipeline.storable(to_json(observation)),
+    }
+
+
+def render(report: dict) -> str:
+    verdicts = report["verdicts"]
+    lines = [f"Domein {report['domain']} (resolver {report['resolver']})", ""]
+    for host in verdicts.get("hosts", []):
+        lines.append(
+            f"MX {host['preference']} {host['host']}  TLSA {host['tlsa_status'] or '-'} "
+            f"op _25._tcp.{host['tlsa_base_domain']}: "
+            + (", ".join(host["tlsa_records"]) or "geen")
+        )
+        for address in host["addresses"]:
+            cert = address.get("certificate") or {}
+            lines.append(
+                f"  {address['address']:<40} {address['probe_outcome']:<14} "
+                f"STARTTLS {address['starttls']['outcome']:<14} "
+                f"{address['tls_version'] or '-':<8} DANE {address['dane']['outcome']}"
+            )
+            if cert:
+                lines.append(
+                    f"    certificaat {', '.join(cert['names']) or '-'}; geldig tot "
+                    f"{cert['not_after'] or '-'}; Web-PKI "
+                    f"{'geldig' if cert['web_pki_valid'] else cert['reason']}"
+                )
+    lines.append("")
+    mode = verdicts.get("mta_sts_mode")
+    for check_name, label in CHECK_LABELS.items():
+        verdict = verdicts[check_name]
+        extra = f" (mode {mode})" if check_name == "mta_sts" and mode else ""
+        reasons = ", ".join(verdict["reasons"])
+        lines.append(f"{label:<22} {verdict['outcome']:<15}{extra} {reasons}")
+    for check_name, explanations in explain_stored(verdicts).items():
+        if verdicts[check_name]["outcome"] in ("pass", "not_applicable"):
+            continue
+        for explanation in explanations:
+            lines += ["", f"[{CHECK_LABELS.get(check_name, check_name)}] {explanation.title}"]
+            lines.append(f"  {explanation.fix}")
+            if explanation.record:
+                lines += ["  " + line for line in explanation.record.splitlines()]
+    return "\n".join(lines) + "\n"
