@@ -44,6 +44,12 @@ class Command(BaseCommand):
                 summary = store(records, skip_invalid=options["skip_invalid"])
         except ImportRejected as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            # A download that breaks off halfway, a disk error: the transaction has rolled back.
+            raise CommandError(
+                _("Lezen van %(source)s mislukt: %(reason)s. Er is niets geïmporteerd.")
+                % {"source": options["source"], "reason": exc}
+            ) from exc
         self.stdout.write(format_summary(summary))
 
 
