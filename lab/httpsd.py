@@ -6,6 +6,7 @@ import os
 import ssl
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from lab.connlog import ConnectionLogWriter
 
@@ -25,11 +26,56 @@ class HttpsListener:
     key_path: str
     chain_path: str
     policy: str | None = None
+    # Scale mode: one address serves many policy hosts, chosen by the Host header, with
+    # certificates issued by the lab CA on demand for the SNI name.
+    policies: dict[str, str] | None = None
+    ca_cert_path: str = ""
+    ca_key_path: str = ""
 
     def ssl_context(self) -> ssl.SSLContext:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.chain_path, self.key_path)
+        if self.ca_key_path:
+            context.sni_callback = OnDemandCertificates(self).select
         return context
+
+    def policy_for(self, host: str) -> str | None:
+        if self.policies is None:
+            return self.policy
+        return self.policies.get(host.split(":", 1)[0].lower().rstrip("."))
+
+
+class OnDemandCertificates:
+    """SNI callback: a lab-CA certificate for whatever name the client asks for, cached."""
+
+    def __init__(self, listener: HttpsListener) -> None:
+        from lab.pki import load_authority
+
+        self.authority = load_authority(Path(listener.ca_cert_path), Path(listener.ca_key_path))
+        self.directory = Path(listener.cert_path).parent / "on-demand"
+        self.contexts: dict[str, ssl.SSLContext] = {}
+
+    def select(self, sslobj: ssl.SSLObject, server_name: str | None, _context) -> None:
+        if not server_name:
+            return None
+        context = self.contexts.get(server_name)
+        if context is None:
+            from lab.pki import issue
+
+            issued = issue(self.authority, self.directory, server_name)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(issued.chain_path, issued.key_path)
+            self.contexts[server_name] = context
+        sslobj.context = context
+        return None
+
+
+def _header(head: bytes, name: str) -> str:
+    for line in head.decode("latin-1").split("\r\n")[1:]:
+        key, _, value = line.partition(":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return ""
 
 
 def _response(status: str, body: bytes, content_type: str = "text/plain") -> bytes:
@@ -65,8 +111,9 @@ class PolicySession:
             record["commands"].append(request_line[:200])
             method, _, rest = request_line.partition(" ")
             path = rest.split(" ", 1)[0]
-            if method == "GET" and path == POLICY_PATH and self.listener.policy is not None:
-                writer.write(_response("200 OK", self.listener.policy.encode()))
+            policy = self.listener.policy_for(_header(head, "host"))
+            if method == "GET" and path == POLICY_PATH and policy is not None:
+                writer.write(_response("200 OK", policy.encode()))
             else:
                 writer.write(_response("404 Not Found", b"not found\n"))
             await writer.drain()

@@ -190,3 +190,10 @@ def sha256_hex(data: bytes) -> str:
 
 def sha512_hex(data: bytes) -> str:
     return hashlib.sha512(data).hexdigest()
+
+
+def load_authority(cert_path: Path, key_path: Path) -> Authority:
+    """The lab CA from its files (the server process issues scale-mode certificates)."""
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    return Authority(cert=cert, key=key, pem_path=cert_path)

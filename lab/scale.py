@@ -1,1 +1,181 @@
-"""Scale mode: thousands of synthetic domains over a few hundred MX hosts."""
+"""Scale mode: N synthetic domains over a few hundred MX hosts, for the pipeline benchmark.
+
+All synthetic names live in one signed zone, scale.<tld> (d00001.scale.<tld> is an
+ordinary name in it, not a delegation), signed with ldns-signzone because dnspython
+takes about 1 ms per signature and 10,000 domains need ~40,000 of them. Hosts belong
+to shared providers (a few big ones carry most domains, as with municipalities), and
+some hosts misbehave: silent, refused (nothing listens), 421, or slow to greet.
+"""
+
+import json
+import random
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import dns.dnssec
+
+from lab import addresses, pki
+from lab.scenarios import TLD
+from lab.zones import NS_NAME, TTL, Delegation, make_key, tlsa_rdata
+
+ZONE = f"scale.{TLD}"
+POLICY_ADDRESS = f"{addresses.HTTPS_PREFIX}.1.1"
+SLOW_GREETING = 12.0  # seconds: under the 30 s a probe waits, over any command timeout
+# Share of MX hosts per fault; the rest are healthy (with --greeting-delay).
+FAULT_MIX = {"silent": 0.02, "refused": 0.03, "421": 0.03, "slow": 0.04}
+DANE_SHARE = 0.4  # hosts with a DANE-EE record
+MTA_STS_SHARE = 0.3  # domains with _mta-sts TXT and a policy
+TLS_RPT_SHARE = 0.4  # domains with a TLS-RPT record
+
+
+@dataclass(frozen=True)
+class ScaleHost:
+    name: str
+    address: str
+    fault: str  # "" (healthy), or a FAULT_MIX key
+    dane: bool
+
+
+@dataclass(frozen=True)
+class BuiltScale:
+    smtp: list[dict]
+    https: list[dict]
+    delegation: Delegation
+    zone_file: Path
+    domains: tuple[str, ...]
+    hosts: tuple[ScaleHost, ...]
+
+
+def host_count(domains: int) -> int:
+    """A few hundred MX hosts for ten thousand domains; at least a handful for small runs."""
+    return max(8, min(400, domains // 30))
+
+
+def _address(index: int) -> str:
+    return f"{addresses.SMTP_PREFIX}.{1 + index // 250}.{index % 250 + 1}"
+
+
+def plan_hosts(count: int, rng: random.Random) -> tuple[ScaleHost, ...]:
+    hosts = []
+    for index in range(count):
+        provider, number = divmod(index, 2)
+        draw, fault = rng.random(), ""
+        for name, share in FAULT_MIX.items():
+            if draw < share:
+                fault = name
+                break
+            draw -= share
+        hosts.append(
+            ScaleHost(
+                name=f"mx{number + 1}.p{provider + 1:03d}.{ZONE}",
+                address=_address(index),
+                fault=fault,
+                dane=rng.random() < DANE_SHARE,
+            )
+        )
+    return tuple(hosts)
+
+
+def _listener(host: ScaleHost, issued: pki.Issued, greeting_delay: float) -> dict:
+    return {
+        "address": host.address,
+        "port": addresses.SMTP_PORT,
+        "host": host.name,
+        "greeting": {"silent": "silent", "421": "421"}.get(host.fault, "normal"),
+        "greeting_delay": SLOW_GREETING if host.fault == "slow" else greeting_delay,
+        "cert_path": str(issued.cert_path),
+        "key_path": str(issued.key_path),
+        "chain_path": str(issued.chain_path),
+    }
+
+
+def _write_ldns_key(directory: Path, key) -> str:
+    """Write K<zone>.+013+<tag>.{key,private} for ldns-signzone; return the base name."""
+    base = directory / f"K{ZONE}.+013+{dns.dnssec.key_id(key.dnskey):05d}"
+    Path(f"{base}.private").write_text(key.ldns_private())
+    Path(f"{base}.key").write_text(f"{ZONE}. {TTL} IN DNSKEY {key.dnskey.to_text()}\n")
+    return str(base)
+
+
+def build(
+    state: Path, authority: pki.Authority, count: int, greeting_delay: float = 0.0, seed: int = 1
+) -> BuiltScale:
+    """Generate, sign and describe `count` domains; writes STATE/scale/."""
+    directory = state / "scale"
+    directory.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    hosts = plan_hosts(host_count(count), rng)
+    providers = len(hosts) // 2
+    # Zipf-like weights: provider 1 carries the most domains, the tail a few each.
+    weights = [1 / (rank + 1) for rank in range(providers)]
+    serial = int(time.time())
+    lines = [
+        f"{ZONE}. {TTL} IN SOA {NS_NAME} hostmaster.{TLD}. {serial} 3600 600 86400 {TTL}",
+        f"{ZONE}. {TTL} IN NS {NS_NAME}",
+        f"mta-sts.{ZONE}. {TTL} IN A {POLICY_ADDRESS}",
+    ]
+    smtp, policies = [], {}
+    for host in hosts:
+        issued = pki.issue(authority, state / "pki", host.name)
+        lines.append(f"{host.name}. {TTL} IN A {host.address}")
+        if host.dane:
+            rdata = tlsa_rdata("3 1 1 leaf", issued, authority, b"")
+            lines.append(f"_25._tcp.{host.name}. {TTL} IN TLSA {rdata}")
+        if host.fault != "refused":
+            smtp.append(_listener(host, issued, greeting_delay))
+    domains = []
+    for number in range(1, count + 1):
+        domain = f"d{number:05d}.{ZONE}"
+        domains.append(domain)
+        provider = rng.choices(range(providers), weights)[0]
+        pair = hosts[2 * provider : 2 * provider + 2]
+        lines.append(f"{domain}. {TTL} IN MX 10 {pair[0].name}.")
+        if rng.random() < 0.5:
+            lines.append(f"{domain}. {TTL} IN MX 20 {pair[1].name}.")
+        if rng.random() < MTA_STS_SHARE:
+            lines.append(f'_mta-sts.{domain}. {TTL} IN TXT "v=STSv1; id={serial};"')
+            lines.append(f"mta-sts.{domain}. {TTL} IN A {POLICY_ADDRESS}")
+            mode = "enforce" if rng.random() < 0.7 else "testing"
+            policies[f"mta-sts.{domain}"] = (
+                f"version: STSv1\nmode: {mode}\nmx: *.p{provider + 1:03d}.{ZONE}\nmax_age: 86400\n"
+            )
+        if rng.random() < TLS_RPT_SHARE:
+            lines.append(
+                f'_smtp._tls.{domain}. {TTL} IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@{domain}"'
+            )
+    unsigned = directory / f"{ZONE}.unsigned"
+    unsigned.write_text("\n".join(lines) + "\n")
+    key = make_key()
+    signed = directory / f"{ZONE}.zone"
+    subprocess.run(
+        ["ldns-signzone", "-f", str(signed), str(unsigned), _write_ldns_key(directory, key)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (directory / "domains.txt").write_text("\n".join(domains) + "\n")
+    (directory / "hosts.json").write_text(json.dumps([h.__dict__ for h in hosts], indent=0))
+    policy_issued = pki.issue(authority, state / "pki", f"mta-sts.{ZONE}")
+    https = [
+        {
+            "address": POLICY_ADDRESS,
+            "port": addresses.HTTPS_PORT,
+            "host": f"mta-sts.{ZONE}",
+            "cert_path": str(policy_issued.cert_path),
+            "key_path": str(policy_issued.key_path),
+            "chain_path": str(policy_issued.chain_path),
+            "policies": policies,
+            "ca_cert_path": str(authority.pem_path),
+            "ca_key_path": str(authority.pem_path.with_name("ca.key")),
+        }
+    ]
+    return BuiltScale(
+        smtp=smtp,
+        https=https,
+        delegation=Delegation(ZONE, key.ds(f"{ZONE}.")),
+        zone_file=signed,
+        domains=tuple(domains),
+        hosts=hosts,
+    )

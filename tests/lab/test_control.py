@@ -77,3 +77,10 @@ def test_down_after_a_crash_leaves_no_process_and_spares_strangers(tmp_path):
         assert time.monotonic() < deadline, "the orphaned child survived down"
         time.sleep(0.05)
     assert not list(processes.pid_dir(state).glob("*.pid"))
+
+
+def test_a_second_user_of_a_running_lab_does_not_stop_it(lab):
+    state, users = control.attach(lab.state_dir)
+    assert state == lab.state_dir
+    assert control.detach(state, users) is False  # the session fixture still holds it
+    assert control.healthy(lab.state_dir)
