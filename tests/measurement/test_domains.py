@@ -18,9 +18,39 @@ def test_a_domain_is_normalised_to_lower_case_a_labels_without_trailing_dot(raw,
 
 @pytest.mark.parametrize(
     "raw",
-    ["-x.nl", "x-.nl", "a..nl", "a" * 300 + ".nl", "192.0.2.1", "[2001:db8::1]", "nl", "", "a_b.nl"],
+    [
+        "-x.nl",
+        "x-.nl",
+        "a..nl",
+        "a" * 300 + ".nl",
+        "192.0.2.1",
+        "[2001:db8::1]",
+        "nl",
+        "",
+        "a_b.nl",
+    ],
 )
 def test_an_unusable_domain_is_rejected_with_a_reason(raw):
     with pytest.raises(InvalidDomain) as excinfo:
         normalise_domain(raw)
     assert str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("BÜCHER.NL", "xn--bcher-kva.nl"),
+        ("münchen.de.", "xn--mnchen-3ya.de"),
+        ("a" * 63 + ".nl", "a" * 63 + ".nl"),
+    ],
+)
+def test_an_upper_case_idn_and_a_63_character_label_are_accepted(raw, expected):
+    assert normalise_domain(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["a" * 64 + ".nl", "bücher..nl", "exa mple.nl", "*.nl", ".nl", "::1"]
+)
+def test_a_long_label_an_empty_idn_label_spaces_wildcards_and_ipv6_are_rejected(raw):
+    with pytest.raises(InvalidDomain):
+        normalise_domain(raw)
