@@ -15,10 +15,12 @@ import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
+import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 
 from measurement.probe.addresses import is_untestable_mx_name
+from measurement.probe.dnswire import EDNS_PAYLOAD, MalformedResponse, UdpChannel
 from measurement.probe.observations import (
     DnsAnswer,
     DnssecStatus,
@@ -32,7 +34,6 @@ from measurement.probe.observations import (
 # (forged answer) are not about DNSSEC; 27 (RFC 9276, NSEC3 iterations) and 29
 # (signature expired before valid) are.
 DNSSEC_EDE_CODES = frozenset({1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 27, 29})
-EDNS_PAYLOAD = 1232  # DNS flag day 2020: avoids IP fragmentation
 MAX_CNAME_CHAIN = 16
 MAX_MX_HOSTS = 10  # DESIGN.md section 2, as Internet.nl and the Forum test
 TIMEOUT_RCODE = "TIMEOUT"
@@ -43,7 +44,8 @@ class Resolver:
 
     Concurrent queries for the same (name, type) share one request. The cache keeps at
     most `cache_size` answers (least recently used go first), so a scan's memory does not
-    grow with the number of domains.
+    grow with the number of domains. Queries go over a few shared UDP sockets, at most
+    `max_in_flight` at a time, with TCP when an answer is truncated.
     """
 
     def __init__(
@@ -54,14 +56,23 @@ class Resolver:
         timeout: float = 5.0,
         attempts: int = 2,
         cache_size: int = 20_000,
+        max_in_flight: int = 256,
+        sockets: int = 4,
     ) -> None:
         self.address = address
         self.port = port
         self.timeout = timeout
         self.attempts = attempts
         self.cache_size = cache_size
+        self.max_in_flight = max_in_flight
+        self.sockets = sockets
         self._answers: OrderedDict[tuple[str, str], DnsAnswer] = OrderedDict()
         self._pending: dict[tuple[str, str], asyncio.Future[DnsAnswer]] = {}
+        self._channels: list[UdpChannel] = []
+        self._channels_loop: asyncio.AbstractEventLoop | None = None
+        self._opening: asyncio.Lock | None = None
+        self._in_flight: asyncio.Semaphore | None = None
+        self._next = 0
         self.queries_sent = 0
 
     @property
@@ -91,22 +102,27 @@ class Resolver:
         return answer
 
     async def _ask(self, name: str, rdtype: str) -> DnsAnswer:
-        request = dns.message.make_query(
-            name or ".", rdtype, want_dnssec=True, use_edns=0, payload=EDNS_PAYLOAD
-        )
+        wanted = dns.rdatatype.from_text(rdtype)
         for _ in range(self.attempts):
             self.queries_sent += 1
             try:
-                response, _tcp = await dns.asyncquery.udp_with_fallback(
-                    request,
-                    self.address,
-                    timeout=self.timeout,
-                    port=self.port,
-                    ignore_unexpected=True,
-                )
-            except (dns.exception.DNSException, OSError, EOFError):
+                channel = await self._channel()
+                assert self._in_flight is not None
+                async with self._in_flight:
+                    response = await channel.exchange(name, wanted, self.timeout)
+                if response.truncated:
+                    return await self._ask_tcp(name, rdtype)
+            except (TimeoutError, MalformedResponse, OSError, dns.exception.DNSException):
                 continue
-            return answer_from_response(response, name, rdtype, resolver=self.label)
+            return _answer(
+                name,
+                rdtype,
+                dns.rcode.to_text(response.rcode),
+                response.authenticated,
+                response.ede,
+                response.answers,
+                resolver=self.label,
+            )
         return DnsAnswer(
             qname=name,
             rdtype=rdtype,
@@ -115,36 +131,99 @@ class Resolver:
             resolver=self.label,
         )
 
+    async def _ask_tcp(self, name: str, rdtype: str) -> DnsAnswer:
+        request = dns.message.make_query(
+            name or ".", rdtype, want_dnssec=True, use_edns=0, payload=EDNS_PAYLOAD
+        )
+        response = await dns.asyncquery.tcp(
+            request, self.address, timeout=self.timeout, port=self.port
+        )
+        return answer_from_response(response, name, rdtype, resolver=self.label)
+
+    async def _channel(self) -> UdpChannel:
+        loop = asyncio.get_running_loop()
+        if self._channels_loop is not loop:
+            # A new event loop (a new asyncio.run): sockets belong to the loop that made them.
+            self._channels, self._channels_loop = [], loop
+            self._opening = asyncio.Lock()
+            self._in_flight = asyncio.Semaphore(self.max_in_flight)
+        if not self._channels:
+            assert self._opening is not None
+            async with self._opening:
+                if not self._channels:
+                    self._channels = [
+                        await UdpChannel.open(self.address, self.port) for _ in range(self.sockets)
+                    ]
+        self._next = (self._next + 1) % len(self._channels)
+        return self._channels[self._next]
+
+    def close(self) -> None:
+        for channel in self._channels:
+            channel.close()
+        self._channels = []
+
 
 def answer_from_response(
     response: dns.message.Message, qname: str, rdtype: str, *, resolver: str = ""
 ) -> DnsAnswer:
-    """The DnsAnswer for one response: status, CNAME chain, records at the final name."""
-    rcode = dns.rcode.to_text(response.rcode())
+    """The DnsAnswer for one dnspython message (the TCP path)."""
     ede = tuple(
         (int(option.code), option.text or "")
         for option in response.options
         if isinstance(option, dns.edns.EDEOption)
     )
-    status = dnssec_status(rcode, bool(response.flags & dns.flags.AD), ede)
+    records = [
+        (rrset.name, rrset.rdtype, rdata)
+        for rrset in response.answer
+        if rrset.rdclass == dns.rdataclass.IN
+        for rdata in rrset
+    ]
+    return _answer(
+        qname,
+        rdtype,
+        dns.rcode.to_text(response.rcode()),
+        bool(response.flags & dns.flags.AD),
+        ede,
+        records,
+        resolver=resolver,
+    )
+
+
+def _answer(
+    qname: str,
+    rdtype: str,
+    rcode: str,
+    authenticated: bool,
+    ede: tuple[tuple[int, str], ...],
+    records: list[tuple[dns.name.Name, int, dns.rdata.Rdata]],
+    *,
+    resolver: str,
+) -> DnsAnswer:
+    """Status, CNAME chain from qname, and the records of the wanted type at its end."""
     wanted = dns.rdatatype.from_text(rdtype)
     current = dns.name.from_text(qname or ".")
     chain: list[str] = []
     for _ in range(MAX_CNAME_CHAIN):
-        cname = _rrset(response, current, dns.rdatatype.CNAME)
-        if cname is None or wanted == dns.rdatatype.CNAME:
+        if wanted == dns.rdatatype.CNAME:
             break
-        current = cname[0].target
+        target = next(
+            (r.target for o, t, r in records if t == dns.rdatatype.CNAME and o == current), None
+        )
+        if target is None:
+            break
+        current = target
         chain.append(_plain(current))
-    records: tuple[str, ...] = ()
-    if rcode == "NOERROR" and (rrset := _rrset(response, current, wanted)) is not None:
-        records = tuple(sorted(_presentation(rdata) for rdata in rrset))
+    found: tuple[str, ...] = ()
+    if rcode == "NOERROR":
+        found = tuple(
+            sorted(_presentation(r) for o, t, r in records if t == wanted and o == current)
+        )
     return DnsAnswer(
         qname=qname,
         rdtype=rdtype,
         rcode=rcode,
-        status=status,
-        records=records,
+        status=dnssec_status(rcode, authenticated, ede),
+        records=found,
         cname_chain=tuple(chain),
         ede=ede,
         resolver=resolver,
@@ -160,13 +239,6 @@ def dnssec_status(
     if rcode == "SERVFAIL" and any(code in DNSSEC_EDE_CODES for code, _ in ede):
         return DnssecStatus.BOGUS
     return DnssecStatus.INDETERMINATE
-
-
-def _rrset(response: dns.message.Message, owner: dns.name.Name, rdtype: int):
-    for rrset in response.answer:
-        if rrset.name == owner and rrset.rdtype == rdtype and rrset.rdclass == dns.rdataclass.IN:
-            return rrset
-    return None
 
 
 def _plain(name: dns.name.Name) -> str:

@@ -77,6 +77,9 @@ class _Run:
         self._hosts: dict[str, asyncio.Task[HostObservation]] = {}
         self._probes: dict[Pair, asyncio.Task[SmtpObservation]] = {}
 
+    def close(self) -> None:
+        self.resolver.close()
+
     # --- resolve ----------------------------------------------------------------------
 
     async def resolve(self, domain: str) -> DomainObservation:
@@ -194,7 +197,10 @@ def _skip_reason(address: str, config: ProbeConfig) -> str:
 async def resolve_domains(domains: list[str], config: ProbeConfig) -> list[DomainObservation]:
     """Phase 2: the DNS facts (and MTA-STS policy) of each domain, probes still empty."""
     run = _Run(config)
-    return await _in_order(domains, run.resolve, config.domains_in_flight)
+    try:
+        return await _in_order(domains, run.resolve, config.domains_in_flight)
+    finally:
+        run.close()
 
 
 def pairs_to_probe(observations: Iterable[DomainObservation]) -> list[Pair]:
@@ -218,11 +224,14 @@ async def probe_pairs(
     by_address: dict[str, list[str]] = {}
     for host, address in unique:
         by_address.setdefault(address, []).append(host)
-    per_address = await _in_order(
-        list(by_address.items()),
-        lambda item: run.probe_address(*item),
-        config.concurrency,
-    )
+    try:
+        per_address = await _in_order(
+            list(by_address.items()),
+            lambda item: run.probe_address(*item),
+            config.concurrency,
+        )
+    finally:
+        run.close()
     found = {(obs.host, obs.address): obs for batch in per_address for obs in batch}
     return [found[pair] for pair in unique]
 
@@ -260,16 +269,21 @@ async def observe_domains(
 
     pending: set[asyncio.Task[DomainObservation]] = set()
     queue = iter(domains)
-    while True:
-        for domain in queue:
-            pending.add(asyncio.ensure_future(observe(domain)))
-            if len(pending) >= config.domains_in_flight:
-                break
-        if not pending:
-            return
-        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            yield task.result()
+    try:
+        while True:
+            for domain in queue:
+                pending.add(asyncio.ensure_future(observe(domain)))
+                if len(pending) >= config.domains_in_flight:
+                    break
+            if not pending:
+                return
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                yield task.result()
+    finally:
+        for task in pending:
+            task.cancel()
+        run.close()
 
 
 async def _in_order[T, R](items: list[T], work: Callable[[T], Awaitable[R]], width: int) -> list[R]:

@@ -15,7 +15,10 @@ def ask(table, work):
     async def run():
         async with DnsServer(table) as server:
             resolver = Resolver(server.address, server.port, timeout=0.3, attempts=2)
-            return await work(resolver), server
+            try:
+                return await work(resolver), server
+            finally:
+                resolver.close()
 
     return asyncio.run(run())
 

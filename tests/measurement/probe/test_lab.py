@@ -55,7 +55,11 @@ def our_connections(lab, since: float, address: str | None = None):
 
 def resolve(lab, work):
     async def run():
-        return await work(Resolver(lab.resolver, lab.resolver_port, timeout=2.0))
+        resolver = Resolver(lab.resolver, lab.resolver_port, timeout=2.0)
+        try:
+            return await work(resolver)
+        finally:
+            resolver.close()
 
     return asyncio.run(run())
 
@@ -104,7 +108,10 @@ def test_a_bogus_tlsa_rrset_is_bogus_while_the_addresses_are_secure(lab):
 def test_a_resolver_that_does_not_answer_gives_indeterminate(lab):
     async def run():
         resolver = Resolver(lab.resolver, 5399, timeout=0.2, attempts=1)
-        return await resolver.query(domain_of(lab, "dane-ee"), "MX")
+        try:
+            return await resolver.query(domain_of(lab, "dane-ee"), "MX")
+        finally:
+            resolver.close()
 
     answer = asyncio.run(run())
     assert (answer.rcode, answer.status) == ("TIMEOUT", DnssecStatus.INDETERMINATE)
@@ -227,7 +234,11 @@ def test_a_scan_is_polite_as_the_lab_servers_saw_it(lab):
             sorted(log, key=lambda r: r.server), key=lambda r: r.server
         )
     }
-    expected_pairs = {(p.host, p.address) for o in observed.values() for p in o.probes}
+    # A real Postfix serves one scenario; only the lab's own servers write the log.
+    postfix = {h.ipv4 for s in lab.scenarios for h in s.hosts if h.server.software == "postfix"}
+    expected_pairs = {
+        (p.host, p.address) for o in observed.values() for p in o.probes if p.address not in postfix
+    }
     assert len(expected_pairs) == len(by_address)
     for address, records in by_address.items():
         retried = address == lab.scenario("greeting-421").hosts[0].ipv4
@@ -238,7 +249,7 @@ def test_a_scan_is_polite_as_the_lab_servers_saw_it(lab):
             assert not record.bytes_before_greeting
             verbs = [c.split(" ")[0].upper() for c in record.commands]
             assert not {"MAIL", "RCPT", "DATA"} & set(verbs)
-    for name in ("dane-ee", "no-starttls", "starttls-rejected", "postfix-dane-ee"):
+    for name in ("dane-ee", "no-starttls", "starttls-rejected"):
         records = by_address[lab.scenario(name).hosts[0].ipv4]
         assert records[0].commands[-1].upper().startswith("QUIT"), name
 
