@@ -177,6 +177,11 @@ _TEXTS: dict[str, tuple[Any, Any, Any]] = {
         _("Dit is een fout aan onze kant; het telt niet mee en is gelogd."),
         _("Geen actie nodig."),
     ),
+    "evaluate_error": (
+        _("Fout in onze beoordeling"),
+        _("Dit is een fout aan onze kant; het telt niet mee en is gelogd."),
+        _("Geen actie nodig."),
+    ),
     "mx_host_no_address": (
         _("Een mailserver uit de MX-records heeft geen IP-adres"),
         _("Verzenders kunnen die server niet bereiken en proberen de volgende."),

@@ -5,6 +5,7 @@ methodology version travels with every stored verdict so old observations can be
 again under a new method without overwriting the old verdicts.
 """
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,6 +23,8 @@ from measurement.probe.observations import (
     Outcome,
     SmtpObservation,
 )
+
+log = logging.getLogger(__name__)
 
 METHODOLOGY_VERSION = "2026.1"
 MAX_MX_HOSTS = 10  # DESIGN.md section 2: at most 10 MX hosts tested, by preference
@@ -322,7 +325,19 @@ class DomainVerdicts:
 def judge_domain(
     observation: DomainObservation, *, trust_store: pkix.TrustStore, now: datetime
 ) -> DomainVerdicts:
-    """Judge one mail domain (DESIGN.md section 2). Never raises for odd observations."""
+    """Judge one mail domain (DESIGN.md section 2). Never raises: our bugs become 'error'."""
+    try:
+        return _judge_domain(observation, trust_store, now)
+    except Exception:
+        log.exception("judging %s failed", getattr(observation, "domain", "?"))
+        verdicts = {c: Verdict(c, ERROR, ("evaluate_error",)) for c in DOMAIN_CHECKS}
+        return DomainVerdicts(domain=getattr(observation, "domain", ""), judged_at=now, **verdicts)
+
+
+def _judge_domain(
+    observation: DomainObservation, store: pkix.TrustStore, now: datetime
+) -> DomainVerdicts:
+    trust_store = store
     mx = observation.mx
     domain = observation.domain
 
@@ -341,7 +356,8 @@ def judge_domain(
         verdicts["mx"] = Verdict("mx", FAIL, ("mx_bogus",))
         verdicts["dnssec"] = Verdict("dnssec", FAIL, ("mx_bogus",))
         verdicts["tls_rpt"] = tlsrpt.judge_tls_rpt(observation.tls_rpt)
-        return DomainVerdicts(domain=domain, judged_at=now, **verdicts)
+        verdicts["mta_sts"], mode = _mta_sts_without_hosts(observation, "mx_bogus", store, now)
+        return DomainVerdicts(domain=domain, judged_at=now, mta_sts_mode=mode, **verdicts)
     if not answer.records and not mx.hosts:
         # No MX at all (NODATA or NXDOMAIN): not a mail domain in the Forum's measurement.
         return everything(NOT_APPLICABLE, "no_mx", rcode=answer.rcode)
@@ -359,7 +375,10 @@ def judge_domain(
         verdicts["mx"] = Verdict("mx", NOT_TESTABLE, ("mx_not_testable",), mx_details)
         verdicts["dnssec"] = judge_dnssec(answer)
         verdicts["tls_rpt"] = tlsrpt.judge_tls_rpt(observation.tls_rpt)
-        return DomainVerdicts(domain=domain, judged_at=now, **verdicts)
+        verdicts["mta_sts"], mode = _mta_sts_without_hosts(
+            observation, "mx_not_testable", store, now
+        )
+        return DomainVerdicts(domain=domain, judged_at=now, mta_sts_mode=mode, **verdicts)
 
     probes = {(p.host, p.address): p for p in observation.probes}
     host_observations = {h.host: h for h in observation.hosts}
@@ -403,6 +422,18 @@ def judge_domain(
         hosts=tuple(hosts),
         judged_at=now,
     )
+
+
+def _mta_sts_without_hosts(
+    observation: DomainObservation, reason: str, store: pkix.TrustStore, now: datetime
+) -> tuple[Verdict, str]:
+    """MTA-STS when the MX hosts are unknown: its own DNS and policy can still fail it."""
+    verdict, mode = mtasts.judge_mta_sts(
+        observation.mta_sts, mx_hosts=(), mx_certificates={}, trust_store=store, now=now
+    )
+    if verdict.outcome is PASS:
+        verdict = Verdict("mta_sts", NOT_TESTABLE, (reason,), verdict.details)
+    return verdict, mode
 
 
 def judge_dnssec(mx_answer: DnsAnswer) -> Verdict:

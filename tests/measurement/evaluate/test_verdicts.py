@@ -460,3 +460,27 @@ def test_outcome_values_match_the_django_model_choices():
 
     assert {o.value for o in CheckOutcome} == set(Outcome.values)
     assert set(CHECKS) <= set(DOMAIN_CHECKS)
+
+
+def test_a_bogus_zone_still_fails_mta_sts_and_tls_rpt_on_their_own_bogus_records(store):
+    bogus = dict(status=BOGUS, rcode="SERVFAIL")
+    obs = DomainObservation(
+        DOMAIN,
+        MxObservation(DOMAIN, answer(DOMAIN, "MX", **bogus)),
+        mta_sts=MtaStsObservation(DOMAIN, answer(f"_mta-sts.{DOMAIN}", "TXT", **bogus)),
+        tls_rpt=TlsRptObservation(DOMAIN, answer(f"_smtp._tls.{DOMAIN}", "TXT", **bogus)),
+    )
+    verdicts = judge_domain(obs, trust_store=store, now=NOW)
+    assert (verdicts.mta_sts.outcome, verdicts.mta_sts.reasons) == (FAIL, ("mta_sts_txt_bogus",))
+    assert (verdicts.tls_rpt.outcome, verdicts.tls_rpt.reasons) == (FAIL, ("tls_rpt_bogus",))
+    assert verdicts.starttls.outcome is NOT_TESTABLE
+
+
+def test_our_own_bug_becomes_an_error_verdict_not_an_exception(store):
+    broken = DomainObservation(
+        DOMAIN,
+        MxObservation(DOMAIN, answer(DOMAIN, "MX", "10 mx.example.nl."), hosts=("mx.example.nl",)),
+    )
+    verdicts = judge_domain(broken, trust_store=store, now=NOW)
+    assert outcomes(verdicts) == dict.fromkeys(DOMAIN_CHECKS, CheckOutcome.ERROR)
+    assert verdicts.dane.reasons == ("evaluate_error",)
