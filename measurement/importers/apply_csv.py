@@ -2,7 +2,8 @@
 
 An organisation is found by its TOOI when the row gives one, else by its name (and
 sector, when several share the name). A domain that already belongs to another
-organisation is an invalid row: the CSV does not silently move domains.
+organisation is an invalid row (the CSV does not silently move domains), unless it was
+only a guess from that organisation's website.
 """
 
 import datetime
@@ -40,7 +41,9 @@ def import_csv_rows(
                 tally.invalid(found)
                 continue
             domain = Domain.objects.filter(name=row.domain).select_related("organisation").first()
-            if domain is not None and (found is None or domain.organisation_id != found.pk):
+            elsewhere = domain is not None and (found is None or domain.organisation_id != found.pk)
+            # A website guess (roo) yields to a person's CSV; any other owner does not.
+            if elsewhere and domain.source != Source.ROO:
                 tally.invalid(
                     InvalidRow(
                         row.where,
@@ -112,6 +115,11 @@ def _attach_domain(
             name=row.domain, organisation=organisation, source=Source.CSV, added_on=today
         )
         tally.domains["created"] += 1
+    elif domain.source == Source.ROO and domain.organisation_id != organisation.pk:
+        domain.organisation, domain.source = organisation, Source.CSV
+        domain.is_active, domain.removed_on = True, None
+        domain.save(update_fields=["organisation", "source", "is_active", "removed_on"])
+        tally.domains["updated"] += 1
     elif domain.is_active:
         tally.domains["unchanged"] += 1
     else:

@@ -124,10 +124,12 @@ def test_a_csv_row_joins_an_organisation_from_the_register_by_name(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_csv_does_not_move_a_domain_of_another_organisation(tmp_path):
+def test_a_csv_does_not_move_a_registered_domain_of_another_organisation(tmp_path):
     run("--format", "oo-xml", str(DATA / "exportOO.xml"))
-    with pytest.raises(CommandError, match="regel 2: domein logius.nl hoort al bij Logius"):
-        run("--format", "csv", str(write_csv(tmp_path, "Kiesraad;rijk;logius.nl")))
+    run("--format", "rio-xml", str(DATA / "exportRIO.xml"))
+    with pytest.raises(CommandError, match="regel 2: domein minbzk.nl hoort al bij Binnenl"):
+        run("--format", "csv", str(write_csv(tmp_path, "Kiesraad;rijk;minbzk.nl")))
+    assert Domain.objects.get(name="minbzk.nl").organisation.register_id == "2002"
 
 
 @pytest.mark.django_db
@@ -142,3 +144,12 @@ def write_csv(directory: Path, *lines: str) -> Path:
     path = directory / "rows.csv"
     path.write_text("organisatie;sector;domein\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.mark.django_db
+def test_a_csv_takes_a_domain_over_from_a_website_guess(tmp_path):
+    run("--format", "oo-xml", str(DATA / "exportOO.xml"))
+    output = run("--format", "csv", str(write_csv(tmp_path, "Kiesraad;rijk;samenvoeging.nl")))
+    domain = Domain.objects.get(name="samenvoeging.nl")
+    assert (domain.organisation.name, domain.source) == ("Kiesraad", Source.CSV)
+    assert "Domeinen: 0 nieuw, 1 gewijzigd" in output
