@@ -55,9 +55,10 @@ def import_domain_registrations(
                     continue
                 registrations.append(record)
             missing = {r.tooi for r in registrations} - organisation_ids.keys()
-            organisation_ids.update(
-                Organisation.objects.filter(tooi__in=missing).values_list("tooi", "pk")
-            )
+            found = dict(Organisation.objects.filter(tooi__in=missing).values_list("tooi", "pk"))
+            # RIO changes nothing about an organisation it finds: joined means unchanged.
+            tally.organisations["unchanged"] += len(found)
+            organisation_ids.update(found)
             for record in registrations:
                 if record.tooi not in organisation_ids:
                     if taken_slugs is None:

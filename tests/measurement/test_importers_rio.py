@@ -88,7 +88,7 @@ def test_rio_domains_join_the_organisations_of_exportoo_on_tooi():
     assert Domain.objects.get(name="voorbeeldstad.nl").source == Source.RIO
     # One organisation is only in RIO and is created from RIO's own fields.
     assert Organisation.objects.count() == organisations + 1
-    assert "Organisaties: 1 nieuw" in output
+    assert "Organisaties: 1 nieuw, 0 gewijzigd, 2 ongewijzigd" in output
     assert "Domeinen: 4 nieuw, 1 gewijzigd, 0 ongewijzigd, 1 beëindigd" in output
 
 
