@@ -510,14 +510,31 @@ def explain(reason: str, context: Mapping[str, Any] | None = None) -> Explanatio
     """The explanation of one reason code; context supplies what the record needs.
 
     Context keys used: domain; publish (lines 'owner IN TLSA ...'), or host/tlsa_base_domain
-    with chain (DER, leaf first); mx_hosts; policy_id; rua.
+    with chain (DER, leaf first); mx_hosts; policy_id; rua. A stored DomainResult.evidence
+    under "evidence" (with "check") supplies publish and mx_hosts when they are absent.
     """
-    context = context or {}
+    context = _with_evidence(context or {})
     title, why, fix = _TEXTS.get(
         reason,
         (_("Onbekende reden"), _("Deze reden heeft nog geen uitleg."), _("Neem contact op.")),
     )
     return Explanation(str(title), str(why), str(fix), _record_for(reason, context))
+
+
+def _with_evidence(context: Mapping[str, Any]) -> Mapping[str, Any]:
+    verdicts = (context.get("evidence") or {}).get("verdicts")
+    if not isinstance(verdicts, Mapping):
+        return context
+    filled = dict(context)
+    filled["domain"] = context.get("domain") or verdicts.get("domain", "")
+    hosts = (verdicts.get("mx") or {}).get("details", {}).get("hosts", [])
+    filled.setdefault("mx_hosts", [h["host"] for h in hosts if isinstance(h, Mapping)])
+    check = verdicts.get(context.get("check") or "dane") or {}
+    publish = (check.get("details") or {}).get("publish") or (
+        (verdicts.get("dane") or {}).get("details", {}).get("publish", [])
+    )
+    filled.setdefault("publish", publish)
+    return filled
 
 
 def _record_for(reason: str, context: Mapping[str, Any]) -> str:

@@ -116,3 +116,16 @@ def test_every_reason_is_translated_to_english(reason):
     assert english.title != dutch.title
     assert english.why != dutch.why
     assert english.fix != dutch.fix
+
+
+def test_the_dashboard_context_with_stored_evidence_yields_the_record(pki):
+    store = cases.pkix.TrustStore([pki.root.cert])
+    observation = cases.domain_observation(
+        [cases.host("mx1.example.nl", "192.0.2.1")],
+        [cases.probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf))],
+    )
+    stored = judge_domain(observation, trust_store=store, now=NOW).to_dict()
+    context = {"check": "dane", "domain": "example.nl", "evidence": {"verdicts": stored}}
+    assert "IN TLSA 3 1 1" in explanations.explain("no_tlsa", context).record
+    sts = explanations.explain("mta_sts_missing", context | {"check": "mta_sts"}).record
+    assert "mx: mx1.example.nl" in sts
