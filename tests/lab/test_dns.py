@@ -94,3 +94,8 @@ def test_every_scenario_domain_is_delegated(lab):
         else:
             assert answer.rcode() == dns.rcode.NOERROR, scenario.name
             assert bool(answer.flags & dns.flags.AD) == (scenario.zone_state != "unsigned")
+
+
+def test_flushing_the_resolver_keeps_it_validating(lab):
+    lab.flush()
+    assert ask(lab, "dane-ee.example", "MX").flags & dns.flags.AD
