@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from measurement.probe.addresses import not_allowed_reason
 from measurement.probe.observations import Outcome, SmtpObservation
 from measurement.probe.tls import handshake_facts, observation_context
+from measurement.probe.wire import ConnectionClosed, LineConnection, LineTooLong
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,6 @@ MAX_REPLY_BYTES = 32 * 1024
 TRANSCRIPT_LINES = 50
 TRANSCRIPT_WIDTH = 200
 QUIT_WAIT = 2.0
-CLOSE_WAIT = 1.0
 CONNECTION_LOST = "connection lost"  # detail prefix of resets and drops: retried once
 
 
@@ -55,8 +55,7 @@ class _Dialogue:
     cipher: str = ""
     chain: tuple[bytes, ...] = ()
     transcript: list[str] = field(default_factory=list)
-    reader: asyncio.StreamReader | None = None
-    writer: asyncio.StreamWriter | None = None
+    connection: LineConnection | None = None
 
     def note(self, who: str, line: str) -> None:
         if len(self.transcript) < TRANSCRIPT_LINES - 1:
@@ -65,20 +64,20 @@ class _Dialogue:
             self.transcript.append("... (transcript truncated)")
 
     async def send(self, command: str) -> None:
-        assert self.writer is not None
+        assert self.connection is not None
         self.note("C", command)
-        self.writer.write(command.encode("ascii") + b"\r\n")
+        self.connection.write(command.encode("ascii") + b"\r\n")
 
     async def reply(self, timeout: float, waiting_for: str) -> tuple[int, list[str]]:
         """One (multi-line) reply: its code and the text of each line."""
-        assert self.reader is not None
+        assert self.connection is not None
         lines: list[str] = []
         size = 0
         code = 0
         try:
             async with asyncio.timeout(timeout):
                 while True:
-                    raw = await self.reader.readuntil(b"\n")
+                    raw = await self.connection.readline()
                     size += len(raw)
                     if size > MAX_REPLY_BYTES or len(lines) >= MAX_REPLY_LINES:
                         raise _Stop(Outcome.PROTOCOL_ERROR, f"{waiting_for}: reply too long")
@@ -96,11 +95,11 @@ class _Dialogue:
                         return code, lines
         except TimeoutError:
             raise _Stop(Outcome.TIMEOUT, f"no {waiting_for} within {timeout:g} s") from None
-        except asyncio.LimitOverrunError:
+        except LineTooLong:
             raise _Stop(
                 Outcome.PROTOCOL_ERROR, f"{waiting_for}: line longer than {MAX_LINE_BYTES} bytes"
             ) from None
-        except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+        except (ConnectionClosed, ConnectionError, OSError) as exc:
             raise _Stop(
                 Outcome.PROTOCOL_ERROR, f"{CONNECTION_LOST} waiting for {waiting_for}: {_why(exc)}"
             ) from None
@@ -111,8 +110,6 @@ def _is_reply_line(line: str) -> bool:
 
 
 def _why(exc: BaseException) -> str:
-    if isinstance(exc, asyncio.IncompleteReadError):
-        return "closed by server"
     return str(exc) or type(exc).__name__
 
 
@@ -156,7 +153,8 @@ async def probe_smtp(
                         source_address=source_address,
                     )
                 finally:
-                    await _close(dialogue.writer)
+                    if dialogue.connection is not None:
+                        dialogue.connection.close()
         except _Stop as stop:
             outcome, detail = stop.outcome, stop.detail
         except TimeoutError:
@@ -249,10 +247,12 @@ async def _connect(
     local = None
     if source_address and _same_family(source_address, dialogue.address):
         local = (source_address, 0)
+    connection = LineConnection(MAX_LINE_BYTES, MAX_REPLY_BYTES + MAX_LINE_BYTES)
+    dialogue.connection = connection  # closed by probe_smtp, even when cancelled mid-connect
     try:
         async with asyncio.timeout(timeout):
-            dialogue.reader, dialogue.writer = await asyncio.open_connection(
-                dialogue.address, port, limit=MAX_LINE_BYTES, local_addr=local
+            await asyncio.get_running_loop().create_connection(
+                lambda: connection, dialogue.address, port, local_addr=local
             )
     except TimeoutError:
         raise _Stop(Outcome.TIMEOUT, f"no TCP connection within {timeout:g} s") from None
@@ -274,23 +274,20 @@ def _same_family(a: str, b: str) -> bool:
 
 
 async def _handshake(dialogue: _Dialogue, context: ssl.SSLContext, timeout: float) -> None:
-    assert dialogue.writer is not None
+    assert dialogue.connection is not None
     dialogue.note("C", "(TLS handshake)")
     try:
         async with asyncio.timeout(timeout):
             # SNI is the MX host name (RFC 7672 section 8.1; senders do the same).
-            await dialogue.writer.start_tls(
-                context, server_hostname=dialogue.host, ssl_handshake_timeout=timeout
-            )
+            ssl_object = await dialogue.connection.start_tls(context, dialogue.host)
     except TimeoutError:
         raise _Stop(Outcome.TIMEOUT, f"TLS handshake not finished within {timeout:g} s") from None
     except ssl.SSLError as exc:
         raise _Stop(Outcome.TLS_ERROR, f"TLS handshake failed: {exc.reason or exc}") from None
-    except (ConnectionError, OSError, EOFError, asyncio.IncompleteReadError) as exc:
+    except (ConnectionClosed, ConnectionError, OSError) as exc:
         raise _Stop(
             Outcome.TLS_ERROR, f"connection closed during TLS handshake: {_why(exc)}"
         ) from None
-    ssl_object = dialogue.writer.get_extra_info("ssl_object")
     dialogue.tls_version, dialogue.cipher, dialogue.chain = handshake_facts(ssl_object)
     dialogue.note("S", f"(TLS {dialogue.tls_version} {dialogue.cipher})")
 
@@ -302,14 +299,3 @@ async def _quit(dialogue: _Dialogue) -> None:
         await dialogue.reply(QUIT_WAIT, "QUIT reply")
     except (_Stop, ConnectionError, OSError):
         pass
-
-
-async def _close(writer: asyncio.StreamWriter | None) -> None:
-    if writer is None:
-        return
-    try:
-        writer.close()
-        async with asyncio.timeout(CLOSE_WAIT):
-            await writer.wait_closed()
-    except (TimeoutError, ConnectionError, OSError, ssl.SSLError):
-        writer.transport.abort()
