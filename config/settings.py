@@ -149,6 +149,11 @@ SCANNER_CONCURRENCY = env_int("SCANNER_CONCURRENCY", 500)
 SCANNER_ADDRESS_GAP = env_float("SCANNER_ADDRESS_GAP", 1.0)
 SCANNER_RETRY_DELAY = env_float("SCANNER_RETRY_DELAY", 30.0)
 SCANNER_BATCH_SIZE = env_int("SCANNER_BATCH_SIZE", 250)
+# A probe batch's claim on its pairs lapses after this long (a worker that vanished).
+SCANNER_PROBE_LEASE = env_int("SCANNER_PROBE_LEASE", CELERY_TASK_TIME_LIMIT + 60)
+# The watchdog re-drives running scans whose last batch finished longer ago than this.
+SCAN_WATCHDOG_SECONDS = env_int("SCAN_WATCHDOG_SECONDS", 300)
+SCAN_STALL_SECONDS = env_int("SCAN_STALL_SECONDS", CELERY_TASK_TIME_LIMIT + 300)
 SCANNER_RETEST_PER_ORGANISATION_SECONDS = env_int("SCANNER_RETEST_PER_ORGANISATION_SECONDS", 600)
 SCANNER_RETEST_PER_HOUR = env_int("SCANNER_RETEST_PER_HOUR", 60)
 
@@ -175,7 +180,11 @@ CELERY_BEAT_SCHEDULE = {
     "full-scan": {
         "task": "measurement.tasks.scheduled_scan",
         "schedule": crontab(**_crontab_schedule(SCAN_SCHEDULE_CRON)),
-    }
+    },
+    "scan-watchdog": {
+        "task": "measurement.tasks.resume_stalled_scans",
+        "schedule": float(SCAN_WATCHDOG_SECONDS),
+    },
 }
 # Unacknowledged batches are redelivered after this long when a worker vanished entirely;
 # batches are idempotent, so an early redelivery only costs time.

@@ -15,7 +15,12 @@ class DomainInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "abbreviation", "sector", "organisation_type", "valid_to", "source")
-    list_filter = ("sector", "source", "organisation_type", ("valid_to", admin.EmptyFieldListFilter))
+    list_filter = (
+        "sector",
+        "source",
+        "organisation_type",
+        ("valid_to", admin.EmptyFieldListFilter),
+    )
     search_fields = ("name", "abbreviation", "tooi", "domains__name")
     raw_id_fields = ("parent", "ministry")
     prepopulated_fields = {"slug": ("name",)}

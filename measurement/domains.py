@@ -22,7 +22,9 @@ def normalise_domain(value: str) -> str:
     try:
         name = name.encode("idna").decode("ascii") if not name.isascii() else name
     except UnicodeError as exc:
-        raise InvalidDomain(f"{value!r} is geen geldige internationale domeinnaam ({exc})") from None
+        raise InvalidDomain(
+            f"{value!r} is geen geldige internationale domeinnaam ({exc})"
+        ) from None
     if len(name) > 253:
         raise InvalidDomain(f"domeinnaam is {len(name)} tekens, het maximum is 253")
     labels = name.split(".")

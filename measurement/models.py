@@ -163,6 +163,7 @@ class Scan(models.Model):
     domains_done = models.PositiveIntegerField(default=0)
     hosts_total = models.PositiveIntegerField(default=0)
     hosts_done = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last batch finished
     failure_reason = models.TextField(blank=True)
     checksum = models.CharField(max_length=64, blank=True)
 
@@ -188,6 +189,10 @@ class HostResult(models.Model):
     cipher = models.CharField(max_length=100, blank=True)
     observation = models.JSONField(default=dict)  # the full SmtpObservation, chain in base64 DER
     probed_at = models.DateTimeField(default=timezone.now)
+    # A batch claims its pairs before probing, so a pair is probed once even when the
+    # watchdog re-dispatches work; a redelivered task re-claims its own (same task id).
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

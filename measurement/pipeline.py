@@ -10,7 +10,9 @@ moves their frozen results in and out of the database.
 import asyncio
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -162,6 +164,7 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
             ignore_conflicts=True,
             batch_size=1000,
         )
+        _progress(scan_id)
     return len(todo)
 
 
@@ -187,11 +190,15 @@ def _pairs_of(obs: DomainObservation) -> set[tuple[str, str]]:
 # --- probe ------------------------------------------------------------------------------
 
 
-def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None) -> int:
-    """Probe a batch of (MX host, address) pairs once each; return how many were probed."""
+def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None, claim: str = "") -> int:
+    """Probe a batch of (MX host, address) pairs once each; return how many were probed.
+
+    The batch first claims its pairs (as `claim`, the task id when distributed): a pair
+    claimed by someone else whose lease has not run out is left alone.
+    """
     scan = Scan.objects.get(pk=scan_id)
     _ensure_open(scan)
-    todo = list(HostResult.objects.filter(pk__in=host_result_ids, scan=scan, outcome=PENDING))
+    todo = _claim_pairs(scan, host_result_ids, claim or f"local-{uuid.uuid4().hex}")
     if not todo:
         return 0
     observations = asyncio.run(
@@ -208,8 +215,38 @@ def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None) -> int:
             ["outcome", "detail", "starttls", "tls_version", "cipher", "observation", "probed_at"],
             batch_size=500,
         )
-        Scan.objects.filter(pk=scan_id).update(hosts_done=F("hosts_done") + len(todo))
+        _progress(scan_id, hosts_done=len(todo))
     return len(todo)
+
+
+def claimable_pairs(scan: Scan):
+    """Pairs still to probe: pending and not claimed by a live batch (lease not run out)."""
+    lease_end = timezone.now() - timedelta(seconds=settings.SCANNER_PROBE_LEASE)
+    return scan.host_results.filter(outcome=PENDING).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease_end)
+    )
+
+
+def _claim_pairs(scan: Scan, ids: list[int], claim: str) -> list[HostResult]:
+    with transaction.atomic():
+        candidates = (
+            claimable_pairs(scan) | scan.host_results.filter(outcome=PENDING, claimed_by=claim)
+        ).filter(pk__in=ids)
+        rows = list(
+            HostResult.objects.select_for_update(skip_locked=True).filter(
+                pk__in=candidates.values("pk")
+            )
+        )
+        HostResult.objects.filter(pk__in=[r.pk for r in rows]).update(
+            claimed_by=claim, claimed_at=timezone.now()
+        )
+    return rows
+
+
+def _progress(scan_id: int, **increments: int) -> None:
+    Scan.objects.filter(pk=scan_id).update(
+        heartbeat_at=timezone.now(), **{name: F(name) + n for name, n in increments.items()}
+    )
 
 
 def _fill_host_result(row: HostResult, obs: SmtpObservation) -> None:
@@ -262,7 +299,7 @@ def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | 
             todo, ["judged_at", "reasons", "evidence", *VERDICT_FIELDS], batch_size=500
         )
         if methodology_version is None:
-            Scan.objects.filter(pk=scan_id).update(domains_done=F("domains_done") + len(todo))
+            _progress(scan_id, domains_done=len(todo))
     return len(todo)
 
 
@@ -411,13 +448,23 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
         raise
 
 
+def stalled_scans() -> list[int]:
+    """Running scans whose last batch finished longer ago than SCAN_STALL_SECONDS."""
+    limit = timezone.now() - timedelta(seconds=settings.SCAN_STALL_SECONDS)
+    return list(
+        Scan.objects.filter(status=Scan.Status.RUNNING)
+        .filter(Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit))
+        .values_list("pk", flat=True)
+    )
+
+
 def start(scan_id: int) -> Scan:
     scan = Scan.objects.get(pk=scan_id)
     _ensure_open(scan)
     if scan.status == Scan.Status.PLANNED:
         scan.status = Scan.Status.RUNNING
-        scan.started_at = timezone.now()
-        scan.save(update_fields=["status", "started_at"])
+        scan.started_at = scan.heartbeat_at = timezone.now()
+        scan.save(update_fields=["status", "started_at", "heartbeat_at"])
     return scan
 
 

@@ -44,7 +44,9 @@ def resolve(self, scan_id: int, result_ids: list[int]) -> int:
 
 @shared_task(bind=True, **BATCH_TASK)
 def probe(self, scan_id: int, host_result_ids: list[int]) -> int:
-    return _guarded(self, scan_id, pipeline.probe_batch, scan_id, host_result_ids)
+    return _guarded(
+        self, scan_id, pipeline.probe_batch, scan_id, host_result_ids, None, self.request.id
+    )
 
 
 @shared_task(bind=True, **BATCH_TASK)
@@ -72,33 +74,48 @@ def advance(self, scan_id: int, *_chord_results) -> str:
     scan = Scan.objects.get(pk=scan_id)
     if scan.status in (Scan.Status.FINISHED, Scan.Status.FAILED):
         return scan.status
-    rounds = scan.scope.get("_rounds", 0) + 1
-    if rounds > MAX_ROUNDS:
-        pipeline.fail_scan(scan_id, f"no progress after {MAX_ROUNDS} rounds")
-        return Scan.Status.FAILED
-    Scan.objects.filter(pk=scan_id).update(scope=scan.scope | {"_rounds": rounds})
     size = settings.SCANNER_BATCH_SIZE
-    next_round = advance.si(scan_id)
-
     unresolved = list(
         scan.domain_results.filter(
             judged_at__isnull=True, evidence__observation__isnull=True
         ).values_list("pk", flat=True)
     )
     if unresolved:
-        chord(resolve.si(scan_id, b) for b in pipeline.batches(unresolved, size))(next_round)
-        return "resolve"
-    pending = list(scan.host_results.filter(outcome=pipeline.PENDING).values_list("pk", flat=True))
+        return _fan_out(scan, "resolve", resolve, pipeline.batches(unresolved, size))
+    pending = list(pipeline.claimable_pairs(scan).values_list("pk", flat=True))
     if pending:
-        Scan.objects.filter(pk=scan_id, hosts_total=0).update(hosts_total=len(pending))
-        chord(probe.si(scan_id, b) for b in pipeline.batches(pending, size))(next_round)
-        return "probe"
+        Scan.objects.filter(pk=scan_id, hosts_total=0).update(hosts_total=scan.host_results.count())
+        return _fan_out(scan, "probe", probe, pipeline.batches(pending, size))
+    if scan.host_results.filter(outcome=pipeline.PENDING).exists():
+        # Pairs claimed by batches still running: look again shortly.
+        advance.apply_async((scan_id,), countdown=5)
+        return "waiting"
     unjudged = list(scan.domain_results.filter(judged_at__isnull=True).values_list("pk", flat=True))
     if unjudged:
-        chord(judge.si(scan_id, b) for b in pipeline.batches(unjudged, size))(next_round)
-        return "judge"
+        return _fan_out(scan, "judge", judge, pipeline.batches(unjudged, size))
     pipeline.finish_scan(scan_id)
     return Scan.Status.FINISHED
+
+
+def _fan_out(scan: Scan, phase: str, task, batches) -> str:
+    rounds = scan.scope.get("_rounds", 0) + 1
+    if rounds > MAX_ROUNDS:
+        pipeline.fail_scan(scan.pk, f"no progress after {MAX_ROUNDS} rounds ({phase})")
+        return Scan.Status.FAILED
+    Scan.objects.filter(pk=scan.pk).update(scope=scan.scope | {"_rounds": rounds})
+    chord(task.si(scan.pk, batch) for batch in batches)(advance.si(scan.pk))
+    return phase
+
+
+@shared_task
+def resume_stalled_scans() -> list[int]:
+    """Beat's watchdog: re-drive running scans whose last batch finished too long ago
+    (a lost chord, a broker that forgot its queue)."""
+    stalled = pipeline.stalled_scans()
+    for scan_id in stalled:
+        log.warning("scan %s stalled; advancing it again", scan_id)
+        advance.delay(scan_id)
+    return stalled
 
 
 @shared_task(**BATCH_TASK)

@@ -28,3 +28,22 @@ def register_scenarios(scenarios) -> list[Domain]:
             Domain.objects.create(name=scenario.domain, organisation=organisation, source="manual")
         )
     return domains
+
+
+def ours(log, scan, ehlo: str) -> list:
+    """The lab's SMTP connection records of this scan: other test runs may share the lab.
+
+    A connection that reached EHLO carries our EHLO name; one that never did (a silent
+    server) is attributed by time.
+    """
+    start, end = scan.started_at.timestamp(), scan.finished_at.timestamp()
+    return [
+        record
+        for record in log
+        if record.protocol == "smtp"
+        and start <= record.start <= end
+        and (
+            any(c.upper().startswith(("EHLO ", "HELO ")) and ehlo in c for c in record.commands)
+            or not any(c.upper().startswith(("EHLO ", "HELO ")) for c in record.commands)
+        )
+    ]

@@ -1,5 +1,6 @@
 """A whole scan, in-process, of every lab scenario: verdicts, storage and politeness."""
 
+import uuid
 from collections import Counter
 
 import pytest
@@ -8,18 +9,21 @@ from django.test import override_settings
 from lab.scenarios import SCENARIOS
 from measurement import pipeline
 from measurement.models import Domain, DomainResult, HostResult, Organisation, Scan, SectorAggregate
-from tests.measurement.scan_fixtures import lab_settings, register_scenarios
+from tests.measurement.scan_fixtures import lab_settings, ours, register_scenarios
 
 
 @pytest.fixture(scope="module")
 def scanned(lab, django_db_setup, django_db_blocker):
     """One round over the catalogue, kept for the whole module, removed afterwards."""
-    with django_db_blocker.unblock(), override_settings(**lab_settings(lab)):
+    ehlo = f"pipeline-{uuid.uuid4().hex[:8]}.test"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**lab_settings(lab, SCANNER_EHLO_NAME=ehlo)),
+    ):
         register_scenarios(lab.scenarios)
-        lab.clear_logs()
         scan = pipeline.plan_scan(kind=Scan.Kind.ROUND, name="Testronde")
         scan = pipeline.run_scan_in_process(scan.pk)
-        log = [r for r in lab.connection_log() if r.protocol == "smtp"]
+        log = ours(lab.connection_log(), scan, ehlo)
         yield scan, log
         Domain.objects.update(latest_result=None)
         Scan.objects.all().delete()
