@@ -35,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         stopped = control.down()
         print(f"lab down: stopped {', '.join(p.name for p in stopped) or 'nothing'}")
         return 0
-    print(control.status())
+    try:
+        print(control.status())
+    except BrokenPipeError:  # `python -m lab status | head`
+        pass
     return 0
 
 

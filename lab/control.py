@@ -88,6 +88,16 @@ def healthy(state: Path) -> bool:
     return resolver_healthy()
 
 
+def ipv6_usable() -> bool:
+    """Whether ::1 can be bound here (containers sometimes run without IPv6)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind((addresses.IPV6, 0))
+    except OSError:
+        return False
+    return True
+
+
 def _needed_addresses(
     smtp: list[dict], https: list[dict], postfix_hosts: list[Host]
 ) -> list[tuple[str, int, tuple[int, ...]]]:
@@ -196,6 +206,9 @@ def _up(state: Path, options: UpOptions) -> dict:
                 authority, state / "pki", f"mta-sts.{scenario.domain}", scenario.mta_sts_certificate
             )
             https.append(_https_listener(scenario, issued))
+    ipv6 = ipv6_usable()
+    if not ipv6:  # the ipv6-only scenario is then unreachable, as it would be on the internet
+        smtp = [item for item in smtp if ":" not in item["address"]]
     extra = []
     if options.scale:
         built_scale = scale.build(state, authority, options.scale, options.greeting_delay)
@@ -263,6 +276,7 @@ def _up(state: Path, options: UpOptions) -> dict:
         "authoritative": addresses.AUTHORITATIVE,
         "ca_pem": str(authority.pem_path),
         "postfix": [h.name for h in postfix_hosts],
+        "ipv6": ipv6,
         "scale_domains": str(state / "scale" / "domains.txt") if options.scale else None,
     }
     info_path(state).write_text(json.dumps(info, indent=1))
