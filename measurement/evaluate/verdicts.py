@@ -174,6 +174,9 @@ class HostVerdict:
     rollover: Rollover | None
     addresses: tuple[AddressVerdict, ...] = ()
     address_status: tuple[str, str] = ("", "")  # A and AAAA DnssecStatus values
+    # No A or AAAA records at all (answered, not failed): senders skip such an MX host
+    # (RFC 5321 section 5.1), so it counts only when nothing else can be tested.
+    no_address: bool = False
 
 
 def judge_tlsa_dns(host: HostObservation) -> Verdict:
@@ -234,6 +237,7 @@ def judge_host(
         )
         for address in host.addresses
     )
+    no_address = False
     if addresses:
         starttls = _combined("starttls", [a.starttls for a in addresses])
         by_address = _combined("dane", [a.dane for a in addresses])
@@ -241,6 +245,7 @@ def judge_host(
         reason = _no_address_reason(host)
         starttls = Verdict("starttls", NOT_TESTABLE, (reason,))
         by_address = Verdict("dane", NOT_TESTABLE, (reason,))
+        no_address = reason == "mx_host_no_address"
     # DNS alone decides a failing TLSA RRset, whatever the servers did.
     host_dane = Verdict("dane", tlsa.outcome, tlsa.reasons) if tlsa.outcome is not PASS else None
     host_dane = host_dane or by_address
@@ -262,6 +267,7 @@ def judge_host(
         rollover=rollover,
         addresses=addresses,
         address_status=(host.a.status.value, host.aaaa.status.value),
+        no_address=no_address,
     )
 
 
@@ -398,7 +404,10 @@ def _judge_domain(
     extra = [not_resolved] if missing else []
 
     starttls = _domain_starttls(hosts, extra)
-    dane_verdict = _combined("dane", [h.dane for h in hosts] + extra)
+    dane_parts = [h.dane for h in hosts if not h.no_address or h.dane.outcome is FAIL] + extra
+    dane_verdict = _combined("dane", dane_parts)
+    if not dane_parts:
+        dane_verdict = Verdict("dane", NOT_TESTABLE, ("mx_no_address",))
     dane_verdict = Verdict("dane", dane_verdict.outcome, dane_verdict.reasons, _dane_details(hosts))
     mta_sts, mode = mtasts.judge_mta_sts(
         observation.mta_sts,
@@ -451,9 +460,10 @@ def judge_dnssec(mx_answer: DnsAnswer) -> Verdict:
 def _domain_starttls(hosts: Sequence[HostVerdict], extra: list[Verdict]) -> Verdict:
     """Every tested MX address offers STARTTLS and completes a handshake."""
     parts = [a.starttls for h in hosts for a in h.addresses] + extra
+    # A host whose address lookup failed is unmeasured, not skipped.
+    parts += [h.starttls for h in hosts if not h.addresses and not h.no_address]
     if not parts:
-        reasons = unique(r for h in hosts for r in h.starttls.reasons) or ("mx_no_address",)
-        return Verdict("starttls", NOT_TESTABLE, reasons)
+        return Verdict("starttls", NOT_TESTABLE, ("mx_no_address",))
     verdict = _combined("starttls", parts)
     failing = sorted(
         {
@@ -516,6 +526,8 @@ def _starttls_dane(starttls: Verdict, dane_verdict: Verdict) -> Verdict:
 
 def _mx_certificate(host: HostVerdict) -> MxCertificate:
     """Web-PKI state of a host for MTA-STS (RFC 8461 section 4.2): valid on every address."""
+    if host.no_address:
+        return MxCertificate(PASS)  # skipped by senders; its name must still be covered
     if not host.addresses:
         return MxCertificate(NOT_TESTABLE, next(iter(host.starttls.reasons), ""))
     states = []

@@ -484,3 +484,44 @@ def test_our_own_bug_becomes_an_error_verdict_not_an_exception(store):
     verdicts = judge_domain(broken, trust_store=store, now=NOW)
     assert outcomes(verdicts) == dict.fromkeys(DOMAIN_CHECKS, CheckOutcome.ERROR)
     assert verdicts.dane.reasons == ("evaluate_error",)
+
+
+def test_an_mx_host_without_addresses_is_skipped_like_senders_skip_it(pki, store):
+    empty = dataclasses.replace(
+        host("mx2.example.nl", "192.0.2.2", (record_for(pki.leaf),)),
+        a=answer("mx2.example.nl", "A", rcode="NXDOMAIN"),
+        aaaa=answer("mx2.example.nl", "AAAA", rcode="NXDOMAIN"),
+    )
+    obs = domain_observation(
+        [host("mx1.example.nl", "192.0.2.1", (record_for(pki.leaf),)), empty],
+        [probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf))],
+    )
+    verdicts = judge_domain(obs, trust_store=store, now=NOW)
+    assert (verdicts.starttls.outcome, verdicts.dane.outcome) == (PASS, PASS)
+    assert verdicts.hosts[1].starttls.reasons == ("mx_host_no_address",)
+
+
+def test_an_mx_host_whose_address_lookup_failed_is_not_testable(pki, store):
+    failed = dataclasses.replace(
+        host("mx2.example.nl", "192.0.2.2", (record_for(pki.leaf),)),
+        a=answer("mx2.example.nl", "A", rcode="SERVFAIL", status=INDETERMINATE),
+        aaaa=answer("mx2.example.nl", "AAAA", rcode="SERVFAIL", status=INDETERMINATE),
+    )
+    obs = domain_observation(
+        [host("mx1.example.nl", "192.0.2.1", (record_for(pki.leaf),)), failed],
+        [probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf))],
+    )
+    verdicts = judge_domain(obs, trust_store=store, now=NOW)
+    assert verdicts.starttls.outcome is NOT_TESTABLE
+    assert verdicts.starttls.reasons == ("address_lookup_failed",)
+    assert verdicts.dane.outcome is NOT_TESTABLE
+
+
+def test_no_mx_host_with_an_address_leaves_starttls_and_dane_not_testable(pki, store):
+    empty = dataclasses.replace(
+        host("mx1.example.nl", "192.0.2.1", (record_for(pki.leaf),)),
+        a=answer("mx1.example.nl", "A"),
+    )
+    verdicts = judge_domain(domain_observation([empty], []), trust_store=store, now=NOW)
+    assert verdicts.starttls.reasons == ("mx_no_address",)
+    assert verdicts.dane.reasons == ("mx_no_address",)
