@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -16,7 +17,7 @@ import dns.message
 import dns.query
 import dns.rcode
 
-from lab import addresses, nsd, pki, processes, unbound, zones
+from lab import addresses, nsd, pki, postfix, processes, scale, unbound, zones
 from lab.scenarios import PROVIDER_ZONES, SCENARIOS, TLD, Host, Scenario
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,8 +182,6 @@ def up(state: Path | None = None, options: UpOptions = UpOptions()) -> dict:
 
 
 def _up(state: Path, options: UpOptions) -> dict:
-    from lab import postfix, scale
-
     begun = time.monotonic()
     _clean(state)
     authority = pki.create_authority(state / "pki")
@@ -238,8 +237,6 @@ def _up(state: Path, options: UpOptions) -> dict:
     unbound_config = unbound.write_config(state, built.root_ds)
     python = str(REPO / ".venv" / "bin" / "python")
     if not Path(python).exists():
-        import sys
-
         python = sys.executable
     try:
         processes.start(state, "nsd", nsd.command(nsd_config), str(nsd_config), state / "nsd.out")

@@ -111,7 +111,7 @@ def running(state: Path) -> list[Started]:
     return [p for p in recorded(state) if is_ours(p.pid, p.marker)]
 
 
-def _lingering(markers: set[str]) -> list[int]:
+def lingering(markers: set[str]) -> list[int]:
     """Processes (e.g. NSD's children after its parent was killed) still carrying a marker."""
     found = []
     for entry in Path("/proc").iterdir():
@@ -145,7 +145,7 @@ def stop_all(state: Path, timeout: float = 5.0) -> list[Started]:
     """Stop every process the pid files name (if it is still ours), then remove the files."""
     entries = recorded(state)
     markers = {p.marker for p in entries}
-    targets = [p.pid for p in entries if is_ours(p.pid, p.marker)] + _lingering(markers)
+    targets = [p.pid for p in entries if is_ours(p.pid, p.marker)] + lingering(markers)
     targets = sorted(set(targets))
     for pid in targets:
         _signal(pid, signal.SIGTERM)
@@ -154,7 +154,7 @@ def stop_all(state: Path, timeout: float = 5.0) -> list[Started]:
         if not any(any(is_ours(pid, m) for m in markers) for pid in targets):
             break
         time.sleep(0.05)
-    for pid in _lingering(markers):
+    for pid in lingering(markers):
         _signal(pid, signal.SIGKILL)
     for pid in targets:
         _reap(pid)

@@ -5,6 +5,7 @@ broken on purpose: a corrupted signature (bogus), only the TLSA signature corrup
 or signatures that expired. A server that signs by itself would repair them.
 """
 
+import base64
 import datetime
 import time
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ import dns.rdatatype
 import dns.rrset
 import dns.transaction
 import dns.zone
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from lab import addresses
@@ -40,8 +42,6 @@ class ZoneKey:
 
     def ldns_private(self) -> str:
         """The key in the BIND/ldns private-key format, for ldns-signzone."""
-        import base64
-
         scalar = self.private.private_numbers().private_value.to_bytes(32, "big")
         return (
             "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\n"
@@ -130,8 +130,6 @@ def tlsa_rdata(symbolic: str, leaf: Issued, authority: Authority, spare: bytes) 
 
 
 def _spki(authority: Authority) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
     return authority.cert.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )

@@ -60,10 +60,10 @@ def test_down_after_a_crash_leaves_no_process_and_spares_strangers(tmp_path):
         state, "servers", [sys.executable, "-c", script, marker], marker, tmp_path / "out"
     )
     deadline = time.monotonic() + 10
-    while len(processes._lingering({marker})) < 2:
+    while len(processes.lingering({marker})) < 2:
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    child = next(pid for pid in processes._lingering({marker}) if pid != started.pid)
+    child = next(pid for pid in processes.lingering({marker}) if pid != started.pid)
     os.kill(started.pid, signal.SIGKILL)  # the crash: the parent dies, its pid file stays
     os.waitpid(started.pid, 0)
     # A stale pid file naming a process that is not ours (this test) must not be signalled.
