@@ -1,0 +1,143 @@
+"""The dashboard in a real headless Chromium (Debian's), driven by Playwright, with axe-core."""
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard.conftest import build_cast
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+# synchronous and safe here (Django's guard cannot tell the two apart).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_cast(transactional_db):
+    return build_cast()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that records console errors and uncaught exceptions (CSP violations too)."""
+    context = browser.new_context(locale="nl-NL", accept_downloads=True)
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    yield page
+    context.close()
+
+
+def test_a_visitor_finds_an_organisation_switches_language_and_downloads_an_export(
+    page, live_server, live_cast
+):
+    page.goto(f"{live_server.url}/")
+    assert page.locator("h1").inner_text() == "Mailbeveiliging van de overheid"
+    assert page.locator("html").get_attribute("lang") == "nl"
+
+    page.fill("#site-search", "Veiligstad")
+    page.press("#site-search", "Enter")
+    page.wait_for_url("**/zoeken/?q=Veiligstad")
+    page.get_by_role("link", name="Gemeente Veiligstad").click()
+    page.wait_for_url(f"**/organisatie/{live_cast.secure.slug}/")
+    assert "Gemeente Veiligstad" in page.locator("h1").inner_text()
+    assert page.get_by_text("mx1.veiligstad.nl").first.is_visible()
+
+    page.select_option("#language-select", "en")
+    page.get_by_role("button", name="Kies taal").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Comparison with the sector").is_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="domains (CSV)", exact=True).click()
+    download = download_info.value
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text("utf-8"))))
+    data = [row for row in rows if row and not row[0].startswith("#")]
+    assert data[0][:3] == ["scan_id", "scan_date", "scan_kind"]
+    assert [row[8] for row in data[1:]] == ["veiligstad.nl"]
+    assert page.errors == []
+
+
+def test_typing_in_the_search_box_offers_suggestions(page, live_server, live_cast):
+    page.goto(f"{live_server.url}/")
+    page.locator("#site-search").press_sequentially("veilig", delay=30)
+    option = page.locator("#search-suggestions option").first
+    option.wait_for(state="attached")
+    assert option.get_attribute("value") == "Gemeente Veiligstad"
+    assert page.errors == []
+
+
+def test_the_sector_table_sorts_with_the_keyboard(page, live_server, live_cast):
+    page.goto(f"{live_server.url}/sector/gemeente/")
+    link = page.get_by_role("link", name="DANE (sorteer)", exact=True)
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**sort=dane**")
+    assert page.locator('th[aria-sort="descending"]').count() == 1
+    assert page.errors == []
+
+
+MAIN_PAGES = (
+    "/",
+    "/dane-en-mta-sts/",
+    "/sector/gemeente/",
+    "/organisatie/gemeente-veiligstad/",
+    "/domein/veiligstad.nl/",
+    "/methode/",
+    "/zoeken/?q=gemeente",
+)
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_the_main_pages_have_no_serious_accessibility_violations(
+    browser, live_server, live_cast, path
+):
+    # axe-core is injected as an inline script, which our own CSP rightly forbids: only
+    # this audit context bypasses it (the other tests run with the CSP enforced).
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{live_server.url}{path}")
+        page.add_script_tag(content=AXE.read_text("utf-8"))
+        result = page.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        )
+    finally:
+        context.close()
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert errors == []
