@@ -115,12 +115,13 @@ class LineConnection(asyncio.Protocol):
             except ssl.SSLWantReadError:
                 self._flush()
                 await self._more()
-        self._flush()
+        # The client Finished stays in the BIO until the next write (the EHLO), so both
+        # leave in one segment: one send fewer per probe.
         self._handshaking = False
-        self._read_tls()
+        self._read_tls(flush=False)
         return self._tls
 
-    def _read_tls(self) -> None:
+    def _read_tls(self, *, flush: bool = True) -> None:
         assert self._tls is not None
         try:
             while chunk := self._tls.read(TLS_READ_CHUNK):
@@ -129,7 +130,8 @@ class LineConnection(asyncio.Protocol):
             pass
         except (ssl.SSLError, OSError) as exc:  # incl. close_notify then EOF
             self._set_closed(exc)
-        self._flush()
+        if flush:
+            self._flush()
 
     def _flush(self) -> None:
         if (data := self._outgoing.read()) and self.transport is not None:
@@ -144,7 +146,7 @@ class LineConnection(asyncio.Protocol):
                 self._tls.unwrap()
             except (ssl.SSLError, OSError):
                 pass
-            self._flush()
+        self._flush()
         self.transport.close()
 
     def abort(self) -> None:
