@@ -285,6 +285,7 @@ def down(state: Path | None = None) -> list[processes.Started]:
     state = state or state_dir()
     with locked(state):
         stopped = processes.stop_all(state)
+        shutil.rmtree(postfix.spool(state), ignore_errors=True)
         info_path(state).unlink(missing_ok=True)
         (state / "servers.ready").unlink(missing_ok=True)
         return stopped
@@ -347,6 +348,7 @@ def detach(state: Path, users) -> bool:
             if read_info(state).get("owner") != "pytest":
                 return False  # started by `python -m lab up`: its owner takes it down
             processes.stop_all(state)
+            shutil.rmtree(postfix.spool(state), ignore_errors=True)
             info_path(state).unlink(missing_ok=True)
             return True
         finally:

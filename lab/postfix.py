@@ -1,12 +1,16 @@
 """A real Postfix smtpd for one scenario: interop with a real MTA (own config dir, own master).
 
-The instance has its own config and queue directories under STATE/postfix, listens
+The instance has its own config directory STATE/postfix and its queue and data
+directories under /var/spool/postfix-lab/<hash of STATE> (Postfix's daemons run as the
+postfix user and must reach them, which a state directory in a private home might
+not allow). It listens
 only on its scenario's address, accepts no mail (every recipient is rejected) and
 offers STARTTLS with a lab-CA certificate. Its master runs in the foreground
 (`master -c DIR -d`), so the lab knows its pid; connections are logged by Postfix
 itself in STATE/postfix.log, not in the lab's connection log.
 """
 
+import hashlib
 import shutil
 import socket
 import subprocess
@@ -17,6 +21,7 @@ from lab.pki import Issued
 from lab.scenarios import Host
 
 MASTER = "/usr/lib/postfix/sbin/master"
+SPOOL = Path("/var/spool/postfix-lab")
 
 MASTER_CF = """\
 # service type  private unpriv  chroot  wakeup  maxproc command
@@ -36,12 +41,17 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 """
 
 
+def spool(state: Path) -> Path:
+    """Queue and data directories for the instance of this state directory."""
+    digest = hashlib.sha256(str(state.resolve()).encode()).hexdigest()[:12]
+    return SPOOL / digest
+
+
 def available() -> bool:
     return Path(MASTER).exists() and shutil.which("postfix") is not None
 
 
 def _main_cf(state: Path, host: Host, issued: Issued) -> str:
-    directory = state / "postfix"
     settings = {
         "compatibility_level": "3.6",
         "myhostname": host.name,
@@ -59,8 +69,8 @@ def _main_cf(state: Path, host: Host, issued: Issued) -> str:
         "alias_database": "",
         "smtpd_relay_restrictions": "reject",
         "smtpd_recipient_restrictions": "reject",
-        "queue_directory": f"{directory}/queue",
-        "data_directory": f"{directory}/data",
+        "queue_directory": f"{spool(state)}/queue",
+        "data_directory": f"{spool(state)}/data",
         "maillog_file": f"{state}/postfix.log",
         "maillog_file_prefixes": str(state),
         "smtpd_banner": "$myhostname ESMTP Postfix (lab)",
@@ -79,16 +89,16 @@ def _main_cf(state: Path, host: Host, issued: Issued) -> str:
 
 def start(state: Path, host: Host, issued: Issued) -> processes.Started:
     directory = state / "postfix"
-    # Postfix's daemons run as the postfix user and must traverse the state directory.
-    state.chmod(state.stat().st_mode | 0o005)
-    (directory / "queue").mkdir(parents=True, exist_ok=True)
-    (directory / "data").mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(spool(state), ignore_errors=True)
+    (spool(state) / "queue").mkdir(parents=True, exist_ok=True)
+    (spool(state) / "data").mkdir(parents=True, exist_ok=True)
     (directory / "main.cf").write_text(_main_cf(state, host, issued))
     services = "".join(
         f"{f'[{a}]' if ':' in a else a}:smtp inet n - n - - smtpd\n" for a in host.addresses
     )
     (directory / "master.cf").write_text(MASTER_CF.format(smtp_services=services))
-    shutil.chown(directory / "data", "postfix", "postfix")
+    shutil.chown(spool(state) / "data", "postfix", "postfix")
     # Creates the queue's subdirectories with Postfix's owners and modes.
     done = subprocess.run(
         ["script", "-qec", f"postfix -c {directory} set-permissions", "/dev/null"],
