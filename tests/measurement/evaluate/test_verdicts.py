@@ -525,3 +525,13 @@ def test_no_mx_host_with_an_address_leaves_starttls_and_dane_not_testable(pki, s
     verdicts = judge_domain(domain_observation([empty], []), trust_store=store, now=NOW)
     assert verdicts.starttls.reasons == ("mx_no_address",)
     assert verdicts.dane.reasons == ("mx_no_address",)
+
+
+def test_observations_read_back_from_json_are_judged_the_same(dane_domain, store):
+    from measurement.probe.observations import from_json, to_json
+
+    stored = json.loads(json.dumps(to_json(dane_domain)))
+    again = from_json(DomainObservation, stored)
+    first = judge_domain(dane_domain, trust_store=store, now=NOW).to_dict()
+    assert judge_domain(again, trust_store=store, now=NOW).to_dict() == first
+    assert first["dane"]["outcome"] == "pass"
