@@ -7,6 +7,7 @@ the database; no function loops in Python over all results of a scan.
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,7 @@ SIDE_BY_SIDE_LABELS = {
 }
 FULL_SCAN_KINDS = (Scan.Kind.SCHEDULED, Scan.Kind.ROUND)
 MAX_SEARCH_LENGTH = 100
+PROVIDER_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,8 +416,18 @@ def providers(scan: Scan | None, sector: str | None = None, limit: int = 25) -> 
     provider in the database, each domain once per provider however many of its MX hosts
     that provider runs.
     """
-    if scan is None or connection.vendor != "postgresql":
-        return _providers_portable(scan, sector, limit)
+    if scan is None:
+        return []
+    # A finished scan's results do not change (re-judging adds a new methodology
+    # version), so the figures are computed once per scan, version and sector.
+    key = f"dashboard:providers:{scan.pk}:{scan.methodology_version}:{sector}:{limit}"
+    compute = _providers_postgresql if connection.vendor == "postgresql" else _providers_portable
+    if scan.status != Scan.Status.FINISHED:
+        return compute(scan, sector, limit)
+    return cache.get_or_set(key, lambda: compute(scan, sector, limit), PROVIDER_CACHE_SECONDS)
+
+
+def _providers_postgresql(scan: Scan, sector: str | None, limit: int) -> list[ProviderRow]:
     where = "dr.scan_id = %s AND dr.methodology_version = %s"
     params: list = [scan.id, scan.methodology_version]
     if sector:
@@ -432,24 +444,37 @@ def providers(scan: Scan | None, sector: str | None = None, limit: int = 25) -> 
         if not hosts:
             return []
         names = [registrable_domain(host) for host in hosts]
+        hosts_per_provider: dict[str, int] = {}
+        for name in names:
+            hosts_per_provider[name] = hosts_per_provider.get(name, 0) + 1
         counts = ", ".join(
-            f"count(DISTINCT dr.id) FILTER (WHERE dr.{c} = 'pass'), "
-            f"count(DISTINCT dr.id) FILTER (WHERE dr.{c} IN ('pass', 'fail'))"
+            f"count(*) FILTER (WHERE {c} = 'pass'), count(*) FILTER (WHERE {c} IN ('pass', 'fail'))"
             for c in _PROVIDER_CHECKS
         )
+        # One row per (domain, provider) first, so that a domain with two MX hosts at one
+        # provider counts once; then plain counts per provider.
         cursor.execute(
-            f"""SELECT map.provider, count(DISTINCT map.host), count(DISTINCT dr.id), {counts}
-                FROM measurement_domainresult dr,
-                jsonb_array_elements(CASE WHEN jsonb_typeof(dr.evidence->'mx') = 'array'
-                THEN dr.evidence->'mx' ELSE '[]'::jsonb END) mx_entry
-                JOIN unnest(%s::text[], %s::text[]) AS map(host, provider)
-                  ON map.host = lower(mx_entry->>'host')
-                WHERE {where}
-                GROUP BY map.provider ORDER BY count(DISTINCT dr.id) DESC, map.provider
-                LIMIT %s""",
-            [hosts, names, *params, limit],
+            f"""WITH entries AS MATERIALIZED (
+                  SELECT dr.id, lower(mx_entry->>'host') AS host,
+                         dr.starttls, dr.dane, dr.mta_sts
+                  FROM measurement_domainresult dr,
+                  jsonb_array_elements(CASE WHEN jsonb_typeof(dr.evidence->'mx') = 'array'
+                  THEN dr.evidence->'mx' ELSE '[]'::jsonb END) mx_entry
+                  WHERE {where}),
+                map AS MATERIALIZED (
+                  SELECT * FROM unnest(%s::text[], %s::text[]) AS m(host, provider)),
+                pairs AS (
+                  SELECT DISTINCT entries.id, map.provider,
+                         entries.starttls, entries.dane, entries.mta_sts
+                  FROM entries JOIN map ON map.host = entries.host)
+                SELECT provider, 0, count(*), {counts} FROM pairs
+                GROUP BY provider ORDER BY count(*) DESC, provider LIMIT %s""",
+            [*params, hosts, names, limit],
         )
-        return [_provider_row(row) for row in cursor.fetchall()]
+        return [
+            _provider_row((row[0], hosts_per_provider.get(row[0], 0), *row[2:]))
+            for row in cursor.fetchall()
+        ]
 
 
 def _provider_row(row) -> ProviderRow:
@@ -457,10 +482,8 @@ def _provider_row(row) -> ProviderRow:
     return ProviderRow(provider, hosts, domains, sp, dp, mp, sm, dm, mm)
 
 
-def _providers_portable(scan: Scan | None, sector: str | None, limit: int) -> list[ProviderRow]:
+def _providers_portable(scan: Scan, sector: str | None, limit: int) -> list[ProviderRow]:
     """The same figures on SQLite (the embedded demo database), grouped per provider here."""
-    if scan is None:
-        return []
     results = DomainResult.objects.filter(scan=scan, methodology_version=scan.methodology_version)
     if sector:
         results = results.filter(sector=sector)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from dashboard import charts, queries
+from dashboard import charts, queries, tables
 from measurement.domains import InvalidDomain, normalise_domain
 from measurement.models import SIDE_BY_SIDE, Domain, Organisation, Outcome, Scan, Sector
 
@@ -63,7 +63,7 @@ def _trend_charts(points: list[queries.TrendPoint], sector: str | None = None) -
                 "label": label,
                 "title": title,
                 "svg": charts.line_chart(series, labels, marked, title, _("meetronde")),
-                "rows": rows,
+                "rows_html": tables.trend_rows(rows),
                 "columns": ([_("Totaal")] if sector is None else []) + [n for _v, n in sectors],
             }
         )
@@ -179,6 +179,7 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
             "standards": queries.STANDARDS,
             "table_checks": [(c, queries.STANDARD_LABELS[c]) for c in queries.TABLE_CHECKS],
             "page": page,
+            "rows_html": tables.organisation_rows(list(page), queries.TABLE_CHECKS),
             "query": query,
             "sort": sort,
             "descending": descending,
