@@ -17,6 +17,7 @@ def lab_scanner_settings(lab: Any, **overrides: Any) -> dict[str, Any]:
         "SCANNER_HTTPS_PORT": lab.https_port,
         "SCANNER_GREETING_TIMEOUT": 8.0,
         "SCANNER_COMMAND_TIMEOUT": 4.0,
+        "SCANNER_PROBE_TIMEOUT": 20.0,
         "SCANNER_ADDRESS_GAP": 0.05,
         "SCANNER_RETRY_DELAY": 0.5,
         **overrides,

@@ -118,6 +118,7 @@ def probe_config() -> engine.ProbeConfig:
         https_port=settings.SCANNER_HTTPS_PORT,
         greeting_timeout=settings.SCANNER_GREETING_TIMEOUT,
         command_timeout=settings.SCANNER_COMMAND_TIMEOUT,
+        probe_timeout=settings.SCANNER_PROBE_TIMEOUT,
         concurrency=settings.SCANNER_CONCURRENCY,
         address_gap=settings.SCANNER_ADDRESS_GAP,
         retry_delay=settings.SCANNER_RETRY_DELAY,
@@ -264,8 +265,12 @@ def _limiter():
     if settings.CELERY_BROKER_URL:
         from measurement.address_limiter import RedisAddressLimiter
 
+        # A worker killed mid-probe leaves its lock behind: it lapses once no probe
+        # could still be running.
         return RedisAddressLimiter(
-            settings.CELERY_BROKER_URL, gap_seconds=settings.SCANNER_ADDRESS_GAP
+            settings.CELERY_BROKER_URL,
+            gap_seconds=settings.SCANNER_ADDRESS_GAP,
+            hold_seconds=settings.SCANNER_PROBE_TIMEOUT + 10,
         )
     return None
 

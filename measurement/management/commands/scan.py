@@ -5,6 +5,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connections
 
 from measurement import pipeline
 from measurement.models import Organisation, Scan, Sector
@@ -33,9 +34,10 @@ class Command(BaseCommand):
         if options["organisation"]:
             organisation = self._organisation(options["organisation"])
         kind = Scan.Kind.ROUND if options["round_name"] else Scan.Kind.ON_DEMAND
-        if options["round_name"] and Scan.objects.filter(
-            kind=Scan.Kind.ROUND, name=options["round_name"]
-        ).exists():
+        if (
+            options["round_name"]
+            and Scan.objects.filter(kind=Scan.Kind.ROUND, name=options["round_name"]).exists()
+        ):
             raise CommandError(f"a measurement round named {options['round_name']!r} exists")
         scan = pipeline.plan_scan(
             kind=kind,
@@ -77,7 +79,13 @@ class Command(BaseCommand):
 
     def _follow(self, scan_id: int, show) -> Scan:
         while True:
-            scan = Scan.objects.get(pk=scan_id)
+            try:
+                scan = Scan.objects.get(pk=scan_id)
+            except DatabaseError:
+                # The database restarted under us: the workers carry on; so do we.
+                connections.close_all()
+                time.sleep(1)
+                continue
             if show:
                 show(scan)
             if scan.status in (Scan.Status.FINISHED, Scan.Status.FAILED):

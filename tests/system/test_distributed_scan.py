@@ -1,0 +1,173 @@
+"""Scans on real Celery workers over a real Redis and PostgreSQL, with faults injected.
+
+The services are private to this module (tests/system/services.py) so that restarting
+them disturbs nothing else; the lab is the shared session lab.
+"""
+
+import csv
+import json
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from config.lab import lab_scanner_settings
+from lab.scenarios import SCENARIOS
+from tests.system.services import (
+    PYTHON,
+    REPO,
+    CeleryWorkers,
+    PrivatePostgres,
+    PrivateRedis,
+    manage,
+    project_env,
+)
+
+SECTORS = ("rijk", "provincie", "gemeente", "waterschap", "semi_publiek")
+SCAN_DEADLINE = 300  # seconds; a scan of the catalogue takes well under a minute
+
+RESULTS = """
+import json
+from measurement.models import DomainResult, HostResult, Scan
+scan = Scan.objects.get(pk={scan_id})
+print(json.dumps({{
+    "status": scan.status,
+    "failure_reason": scan.failure_reason,
+    "domains_total": scan.domains_total,
+    "domains_done": scan.domains_done,
+    "started": scan.started_at.timestamp(),
+    "finished": scan.finished_at.timestamp() if scan.finished_at else None,
+    "results": list(DomainResult.objects.filter(scan=scan).values(
+        "domain_name", "judged_at", "starttls", "dane", "dnssec", "dane_end_to_end",
+        "dane_rollover", "starttls_dane", "mta_sts", "mta_sts_mode", "tls_rpt")),
+    "pairs": list(HostResult.objects.filter(scan=scan).values_list("host", "address", "outcome")),
+    "details": {{r.host: [r.outcome, r.detail] for r in HostResult.objects.filter(scan=scan)}},
+}}, default=str))
+"""
+
+
+@pytest.fixture(scope="module")
+def system(lab, tmp_path_factory):
+    base = tmp_path_factory.mktemp("system")
+    postgres = PrivatePostgres().start()
+    redis = PrivateRedis(base / "redis").start()
+    ehlo = f"workers-{uuid.uuid4().hex[:8]}.test"
+    settings = lab_scanner_settings(lab, SCANNER_EHLO_NAME=ehlo)
+    env = project_env(
+        DATABASE_URL=postgres.url,
+        CELERY_BROKER_URL=redis.url,
+        CACHE_URL=redis.url.replace("/0", "/1"),
+        VAR_DIR=str(base / "var"),
+        SCANNER_BATCH_SIZE="4",
+        CELERY_TASK_TIME_LIMIT="120",
+        CELERY_TASK_SOFT_TIME_LIMIT="110",
+        SCANNER_PROBE_LEASE="60",
+        SCAN_WATCHDOG_SECONDS="5",
+        SCAN_STALL_SECONDS="30",
+        **{name: str(value) for name, value in settings.items()},
+    )
+    try:
+        manage(env, "migrate", "--noinput")
+        register = base / "register.csv"
+        with register.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["organisation", "sector", "domain"])
+            for index, scenario in enumerate(SCENARIOS):
+                writer.writerow([f"Scenario {scenario.name}", SECTORS[index % 5], scenario.domain])
+        manage(env, "import_organisations", "--format", "csv", str(register))
+        workers = CeleryWorkers(env, count=2, log_dir=base / "celery", beat=True).start()
+        yield {"env": env, "postgres": postgres, "redis": redis, "workers": workers, "ehlo": ehlo}
+    finally:
+        if "workers" in locals():
+            workers.stop()
+        redis.stop()
+        postgres.stop()
+
+
+def _scan(env, *extra) -> subprocess.Popen:
+    return subprocess.Popen(
+        [PYTHON, str(REPO / "manage.py"), "scan", "--workers", "--no-progress", *extra],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(process: subprocess.Popen, workers) -> int:
+    try:
+        out, err = process.communicate(timeout=SCAN_DEADLINE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        logs = workers.logs()[-5000:]
+        raise AssertionError(f"scan did not finish in {SCAN_DEADLINE} s\n{logs}") from None
+    assert process.returncode == 0, f"{out}\n{err}\n{workers.logs()[-5000:]}"
+    return int(out.split()[1].rstrip(":"))  # "Meting <id>: <n> domeinen"
+
+
+def _results(env, scan_id: int) -> dict:
+    output = manage(env, "shell", "--no-imports", "-c", RESULTS.format(scan_id=scan_id))
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _assert_complete_and_correct(data):
+    assert data["status"] == "finished", data["failure_reason"]
+    assert data["domains_total"] == len(SCENARIOS)
+    # Judged exactly once: one row per domain, each judged, the progress counted once each.
+    names = [row["domain_name"] for row in data["results"]]
+    assert sorted(names) == sorted(s.domain for s in SCENARIOS)
+    assert all(row["judged_at"] for row in data["results"])
+    assert data["domains_done"] == data["domains_total"]
+    pairs = [(host, address) for host, address, _ in data["pairs"]]
+    assert len(pairs) == len(set(pairs))
+    assert "pending" not in {outcome for _, _, outcome in data["pairs"]}
+    by_domain = {row["domain_name"]: row for row in data["results"]}
+    for scenario in SCENARIOS:
+        got = {check: by_domain[scenario.domain][check] for check in scenario.expected}
+        host = scenario.mx_hosts[0] if scenario.mx_hosts else ""
+        assert got == scenario.expected, (scenario.name, data["details"].get(host))
+
+
+def _assert_polite(lab, data, ehlo):
+    records = [
+        r
+        for r in lab.connection_log()
+        if r.protocol == "smtp"
+        and data["started"] <= r.start <= data["finished"]
+        and any(ehlo in command for command in r.commands)
+    ]
+    assert records, "the lab saw our workers' connections"
+    by_address = {}
+    for record in records:
+        by_address.setdefault(record.server, []).append(record)
+    for address, connections in by_address.items():
+        connections.sort(key=lambda r: r.start)
+        for earlier, later in zip(connections, connections[1:], strict=False):
+            assert later.start >= earlier.end, f"two workers on {address} at once"
+
+
+def test_a_scan_on_two_workers_gives_every_expected_verdict_and_stays_polite(system, lab):
+    scan_id = _finish(_scan(system["env"]), system["workers"])
+    data = _results(system["env"], scan_id)
+    _assert_complete_and_correct(data)
+    _assert_polite(lab, data, system["ehlo"])
+
+
+def test_a_scan_survives_a_killed_worker_and_restarts_of_redis_and_postgresql(system, lab):
+    workers = system["workers"]
+    process = _scan(system["env"])
+    deadline = time.monotonic() + 60
+    while "measurement.tasks.probe[" not in workers.logs() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)  # the probe batch is running in a pool process now
+    killed = workers.kill_a_busy_child()
+    assert killed, "a worker pool process was running"
+    time.sleep(2)
+    system["redis"].restart()
+    time.sleep(2)
+    system["postgres"].restart()
+    scan_id = _finish(process, workers)
+    data = _results(system["env"], scan_id)
+    _assert_complete_and_correct(data)
