@@ -256,32 +256,56 @@ async def observe_domains(
 ) -> AsyncIterator[DomainObservation]:
     """Both phases for many domains, yielding each domain when done (in completion order).
 
-    At most `domains_in_flight` domains are in progress at once; probes are shared by
-    (host, address) across the whole run.
+    At most `domains_in_flight` domains are being resolved at once. A resolved domain
+    waiting for its probes no longer counts: otherwise a few silent servers, each holding
+    every domain that uses them for two greeting timeouts, would stall the whole scan.
+    Probes are shared by (host, address) across the whole run.
     """
     run = _Run(config, limiter)
+    resolving = asyncio.Semaphore(config.domains_in_flight)
+    done: asyncio.Queue[DomainObservation] = asyncio.Queue()
+    tasks: set[asyncio.Task[None]] = set()
 
-    async def observe(domain: str) -> DomainObservation:
-        facts = await run.resolve(domain)
-        pairs = pairs_to_probe([facts])
-        probes = await asyncio.gather(*(run.probe(host, address) for host, address in pairs))
-        return assemble(facts, dict(zip(pairs, probes, strict=True)))
+    async def observe(domain: str) -> None:
+        try:
+            facts = await run.resolve(domain)
+        finally:
+            resolving.release()
+        try:
+            pairs = pairs_to_probe([facts])
+            probes = await asyncio.gather(*(run.probe(h, address) for h, address in pairs))
+            done.put_nowait(assemble(facts, dict(zip(pairs, probes, strict=True))))
+        except Exception:  # our bug; the domain still comes out, without probes
+            log.exception("probing the hosts of %s failed", domain)
+            done.put_nowait(facts)
 
-    pending: set[asyncio.Task[DomainObservation]] = set()
-    queue = iter(domains)
+    async def start_all() -> int:
+        started = 0
+        for domain in domains:
+            await resolving.acquire()
+            task = asyncio.ensure_future(observe(domain))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            started += 1
+        return started
+
+    starter = asyncio.ensure_future(start_all())
+    yielded = 0
     try:
-        while True:
-            for domain in queue:
-                pending.add(asyncio.ensure_future(observe(domain)))
-                if len(pending) >= config.domains_in_flight:
-                    break
-            if not pending:
-                return
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                yield task.result()
+        while not starter.done():
+            # Until every domain has started, also wake when the starter ends.
+            getter = asyncio.ensure_future(done.get())
+            await asyncio.wait({getter, starter}, return_when=asyncio.FIRST_COMPLETED)
+            if getter.done():
+                yielded += 1
+                yield getter.result()
+            else:
+                getter.cancel()
+        for _ in range(starter.result() - yielded):
+            yield await done.get()
     finally:
-        for task in pending:
+        starter.cancel()
+        for task in tasks:
             task.cancel()
         run.close()
 

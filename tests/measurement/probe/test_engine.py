@@ -192,3 +192,23 @@ def test_an_unreachable_resolver_gives_indeterminate_domains_not_an_exception():
     observed, _ = run_scenario({}, {}, work)
     assert observed["gone.test"].mx.answer.rcode == "TIMEOUT"
     assert observed["gone.test"].probes == ()
+
+
+def test_a_silent_server_does_not_hold_up_domains_that_do_not_use_it():
+    table = {
+        **mx("slow.test", "mx.silent.test"),
+        **mx("quick.test", "mx.good.test"),
+        **a("mx.silent.test", "127.0.0.18"),
+        **a("mx.good.test", "127.0.0.19"),
+    }
+
+    async def work(dns, port):
+        cfg = config(dns, port, domains_in_flight=1, greeting_timeout=0.5)
+        return [obs async for obs in observe_domains(["slow.test", "quick.test"], cfg)]
+
+    observed, _ = run_scenario(
+        table, {"127.0.0.18": {"behaviour": "silent"}, "127.0.0.19": {}}, work
+    )
+    assert [o.domain for o in observed] == ["quick.test", "slow.test"]
+    assert observed[1].probes[0].outcome is Outcome.TIMEOUT
+    assert observed[1].probes[0].attempts == 2
