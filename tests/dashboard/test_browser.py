@@ -141,3 +141,25 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
     ]
     assert serious == []
     assert errors == []
+
+
+def test_the_retest_progress_bar_follows_the_scan(page, live_server, live_cast):
+    from measurement.models import Scan
+
+    scan = Scan.objects.create(
+        kind=Scan.Kind.ON_DEMAND,
+        status=Scan.Status.RUNNING,
+        methodology_version="1.0",
+        scanner_version="test",
+        domains_total=4,
+        domains_done=0,
+    )
+    page.goto(f"{live_server.url}/organisatie/{live_cast.secure.slug}/?scan={scan.pk}")
+    Scan.objects.filter(pk=scan.pk).update(domains_done=3)
+    # Evaluated page functions would need 'unsafe-eval', which our CSP forbids: wait on the DOM.
+    page.locator(".progress-text", has_text="3 / 4").wait_for()
+    assert page.locator("#retest-progress").get_attribute("value") == "3"
+    Scan.objects.filter(pk=scan.pk).update(domains_done=4, status=Scan.Status.FINISHED)
+    text = page.locator(".progress-text")
+    text.filter(has_text="Klaar").wait_for()
+    assert page.errors == []

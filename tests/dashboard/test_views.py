@@ -210,3 +210,35 @@ def test_the_progress_endpoint_reports_domains_done_and_total(client, cast):
         "domains_total": 4,
         "finished": True,
     }
+
+
+def test_a_rate_limited_retest_answers_429_with_retry_after(client, cast):
+    from django.core.cache import cache
+
+    # The pipeline's per-organisation limiter (measurement.pipeline.request_retest) keeps
+    # its mark in the cache: an organisation re-tested a moment ago.
+    cache.add(f"retest:org:{cast.secure.pk}", 1, 600)
+    try:
+        response = client.post(reverse("dashboard:retest", args=[cast.secure.slug]))
+    finally:
+        cache.delete(f"retest:org:{cast.secure.pk}")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Probeer het over" in response.content.decode()
+
+
+def test_the_scorecard_shows_the_progress_of_a_running_retest(client, cast):
+    from measurement.models import Scan
+
+    scan = Scan.objects.create(
+        kind=Scan.Kind.ON_DEMAND,
+        status=Scan.Status.RUNNING,
+        methodology_version="1.0",
+        scanner_version="test",
+        domains_total=4,
+        domains_done=1,
+    )
+    url = reverse("dashboard:organisation", args=[cast.secure.slug])
+    html = client.get(url, {"scan": scan.pk}).content.decode()
+    assert f'data-progress-url="/meting/{scan.pk}/voortgang.json"' in html
+    assert '<progress id="retest-progress" max="4" value="1">' in html
