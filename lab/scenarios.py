@@ -274,6 +274,16 @@ def _catalogue() -> tuple[Scenario, ...]:
             hosts=(host,),
         )
     )
+    scenarios.append(
+        Scenario(
+            name="shared-provider",
+            domain=f"shared-provider.{TLD}",
+            description="Signed domain on the same provider MX host as "
+            "unsigned-domain-dane-provider: one probe serves both domains",
+            expected={**NO_STS, **DANE_PASS, "dane_rollover": "fail"},
+            mx=((10, host.name),),
+        )
+    )
     domain = f"two-mx-one-without-dane.{TLD}"
     first = Host(f"mx1.{domain}", next(_smtp), tlsa=("3 1 1 leaf",))
     second = Host(f"mx2.{domain}", next(_smtp), tlsa=())

@@ -1,5 +1,7 @@
 """Shared set-up for scan tests: settings that point the scanner at the lab, and a register."""
 
+import random
+
 from django.utils.text import slugify
 
 from config.lab import lab_scanner_settings
@@ -30,20 +32,11 @@ def register_scenarios(scenarios) -> list[Domain]:
     return domains
 
 
-def ours(log, scan, ehlo: str) -> list:
-    """The lab's SMTP connection records of this scan: other test runs may share the lab.
+def own_source_address() -> str:
+    """A loopback source address for one test's probes: the lab's log tells them apart."""
+    return f"127.77.{random.randrange(256)}.{random.randrange(1, 255)}"
 
-    A connection that reached EHLO carries our EHLO name; one that never did (a silent
-    server) is attributed by time.
-    """
-    start, end = scan.started_at.timestamp(), scan.finished_at.timestamp()
-    return [
-        record
-        for record in log
-        if record.protocol == "smtp"
-        and start <= record.start <= end
-        and (
-            any(c.upper().startswith(("EHLO ", "HELO ")) and ehlo in c for c in record.commands)
-            or not any(c.upper().startswith(("EHLO ", "HELO ")) for c in record.commands)
-        )
-    ]
+
+def ours(log, source: str) -> list:
+    """The lab's SMTP connection records made from `source`: other test runs share the lab."""
+    return [record for record in log if record.protocol == "smtp" and record.peer == source]

@@ -1,6 +1,5 @@
 """A whole scan, in-process, of every lab scenario: verdicts, storage and politeness."""
 
-import uuid
 from collections import Counter
 
 import pytest
@@ -9,21 +8,26 @@ from django.test import override_settings
 from lab.scenarios import SCENARIOS
 from measurement import pipeline
 from measurement.models import Domain, DomainResult, HostResult, Organisation, Scan, SectorAggregate
-from tests.measurement.scan_fixtures import lab_settings, ours, register_scenarios
+from tests.measurement.scan_fixtures import (
+    lab_settings,
+    ours,
+    own_source_address,
+    register_scenarios,
+)
 
 
 @pytest.fixture(scope="module")
 def scanned(lab, django_db_setup, django_db_blocker):
     """One round over the catalogue, kept for the whole module, removed afterwards."""
-    ehlo = f"pipeline-{uuid.uuid4().hex[:8]}.test"
+    source = own_source_address()
     with (
         django_db_blocker.unblock(),
-        override_settings(**lab_settings(lab, SCANNER_EHLO_NAME=ehlo)),
+        override_settings(**lab_settings(lab, SCANNER_SOURCE_ADDRESS=source)),
     ):
         register_scenarios(lab.scenarios)
         scan = pipeline.plan_scan(kind=Scan.Kind.ROUND, name="Testronde")
         scan = pipeline.run_scan_in_process(scan.pk)
-        log = ours(lab.connection_log(), scan, ehlo)
+        log = ours(lab.connection_log(), source)
         yield scan, log
         Domain.objects.update(latest_result=None)
         Scan.objects.all().delete()

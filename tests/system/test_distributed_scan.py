@@ -8,12 +8,12 @@ import csv
 import json
 import subprocess
 import time
-import uuid
 
 import pytest
 
 from config.lab import lab_scanner_settings
 from lab.scenarios import SCENARIOS
+from tests.measurement.scan_fixtures import ours, own_source_address
 from tests.system.services import (
     PYTHON,
     REPO,
@@ -52,8 +52,8 @@ def system(lab, tmp_path_factory):
     base = tmp_path_factory.mktemp("system")
     postgres = PrivatePostgres().start()
     redis = PrivateRedis(base / "redis").start()
-    ehlo = f"workers-{uuid.uuid4().hex[:8]}.test"
-    settings = lab_scanner_settings(lab, SCANNER_EHLO_NAME=ehlo)
+    source = own_source_address()
+    settings = lab_scanner_settings(lab, SCANNER_SOURCE_ADDRESS=source)
     env = project_env(
         DATABASE_URL=postgres.url,
         CELERY_BROKER_URL=redis.url,
@@ -77,7 +77,13 @@ def system(lab, tmp_path_factory):
                 writer.writerow([f"Scenario {scenario.name}", SECTORS[index % 5], scenario.domain])
         manage(env, "import_organisations", "--format", "csv", str(register))
         workers = CeleryWorkers(env, count=2, log_dir=base / "celery", beat=True).start()
-        yield {"env": env, "postgres": postgres, "redis": redis, "workers": workers, "ehlo": ehlo}
+        yield {
+            "env": env,
+            "postgres": postgres,
+            "redis": redis,
+            "workers": workers,
+            "source": source,
+        }
     finally:
         if "workers" in locals():
             workers.stop()
@@ -130,14 +136,8 @@ def _assert_complete_and_correct(data):
         assert got == scenario.expected, (scenario.name, data["details"].get(host))
 
 
-def _assert_polite(lab, data, ehlo):
-    records = [
-        r
-        for r in lab.connection_log()
-        if r.protocol == "smtp"
-        and data["started"] <= r.start <= data["finished"]
-        and any(ehlo in command for command in r.commands)
-    ]
+def _assert_polite(lab, data, source):
+    records = [r for r in ours(lab.connection_log(), source) if r.start >= data["started"]]
     assert records, "the lab saw our workers' connections"
     by_address = {}
     for record in records:
@@ -152,7 +152,7 @@ def test_a_scan_on_two_workers_gives_every_expected_verdict_and_stays_polite(sys
     scan_id = _finish(_scan(system["env"]), system["workers"])
     data = _results(system["env"], scan_id)
     _assert_complete_and_correct(data)
-    _assert_polite(lab, data, system["ehlo"])
+    _assert_polite(lab, data, system["source"])
 
 
 def test_a_scan_survives_a_killed_worker_and_restarts_of_redis_and_postgresql(system, lab):
