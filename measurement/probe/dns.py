@@ -112,7 +112,7 @@ class Resolver:
                     response = await channel.exchange(name, wanted, self.timeout)
                 if response.truncated:
                     return await self._ask_tcp(name, rdtype)
-            except (TimeoutError, MalformedResponse, OSError, dns.exception.DNSException):
+            except (TimeoutError, MalformedResponse, OSError, EOFError, dns.exception.DNSException):
                 continue
             return _answer(
                 name,

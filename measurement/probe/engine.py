@@ -122,9 +122,8 @@ class _Run:
     def host(self, host: str) -> Awaitable[HostObservation]:
         """Each MX host is resolved once per run, however many domains name it."""
         if (task := self._hosts.get(host)) is None:
-            task = asyncio.ensure_future(
-                resolve_host(self.resolver, host, port=self.config.smtp_port)
-            )
+            # TLSA lives at _25._tcp whatever port the lab serves SMTP on (RFC 7672 2.2.3).
+            task = asyncio.ensure_future(resolve_host(self.resolver, host))
             self._hosts[host] = task
         return asyncio.shield(task)
 
