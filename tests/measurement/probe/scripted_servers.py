@@ -220,8 +220,10 @@ class SmtpServer:
 class DnsServer:
     """A UDP DNS server answering from a table: (name, type) -> (rcode, AD, records, EDE)."""
 
-    def __init__(self, table: dict, *, address: str = "127.0.0.1") -> None:
+    def __init__(self, table: dict, *, address: str = "127.0.0.1", truncate=()) -> None:
         self.table = table
+        self.truncate = set(truncate)  # (name, type) answered with TC over UDP
+        self.tcp_queries = 0
         self.address = address
         self.port = 0
         self.queries: list[dns.message.Message] = []
@@ -233,12 +235,31 @@ class DnsServer:
             lambda: _DnsProtocol(self), local_addr=(self.address, 0)
         )
         self.port = self._transport.get_extra_info("sockname")[1]
+        # The same port over TCP, for answers too large for UDP (RFC 7766).
+        self._tcp = await asyncio.start_server(self._serve_tcp, self.address, self.port)
         return self
 
     async def __aexit__(self, *exc) -> None:
         self._transport.close()
+        self._tcp.close()
+        await self._tcp.wait_closed()
 
-    def answer(self, query: dns.message.Message) -> dns.message.Message | None:
+    async def _serve_tcp(self, reader, writer) -> None:
+        try:
+            length = int.from_bytes(await reader.readexactly(2))
+            query = dns.message.from_wire(await reader.readexactly(length))
+            self.tcp_queries += 1
+            response = self.answer(query, over_tcp=True)
+            if response is not None:
+                wire = response.to_wire()
+                writer.write(len(wire).to_bytes(2) + wire)
+                await writer.drain()
+        finally:
+            writer.close()
+
+    def answer(
+        self, query: dns.message.Message, *, over_tcp: bool = False
+    ) -> dns.message.Message | None:
         self.queries.append(query)
         question = query.question[0]
         key = (
@@ -250,6 +271,9 @@ class DnsServer:
             return None
         rcode, authenticated, records, ede = entry or ("NXDOMAIN", False, [], None)
         response = dns.message.make_response(query)
+        if key in self.truncate and not over_tcp:
+            response.flags |= dns.flags.TC
+            return response
         response.set_rcode(dns.rcode.from_text(rcode))
         if authenticated:
             response.flags |= dns.flags.AD

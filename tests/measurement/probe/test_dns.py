@@ -11,9 +11,9 @@ from tests.measurement.probe.scripted_servers import DnsServer
 TLSA_HEX = "aa" * 32
 
 
-def ask(table, work):
+def ask(table, work, **server_options):
     async def run():
-        async with DnsServer(table) as server:
+        async with DnsServer(table, **server_options) as server:
             resolver = Resolver(server.address, server.port, timeout=0.3, attempts=2)
             try:
                 return await work(resolver), server
@@ -210,3 +210,14 @@ def test_malformed_tlsa_rdata_is_dropped_not_raised():
         "t", "TLSA", "NOERROR", DnssecStatus.SECURE, records=("3 1 1 zz", "3 1 1 abcd")
     )
     assert [r.data for r in tlsa_records(answer)] == [b"\xab\xcd"]
+
+
+def test_a_truncated_answer_is_asked_again_over_tcp():
+    records = [("big.test", "TXT", f'"{"x" * 200} {i}"') for i in range(3)]
+    table = {("big.test", "TXT"): ("NOERROR", True, records, None)}
+    answer, server = ask(
+        table, lambda r: r.query("big.test", "TXT"), truncate={("big.test", "TXT")}
+    )
+    assert server.tcp_queries == 1
+    assert answer.status is DnssecStatus.SECURE
+    assert len(answer.records) == 3
