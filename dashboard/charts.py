@@ -103,9 +103,11 @@ def line_chart(
         )
     step = max(1, count // 6)
     for index, label in enumerate(x_labels):
-        if index % step == 0 or index == count - 1:
+        near_last = index != count - 1 and count - 1 - index < max(step // 2, 1) + 1
+        if (index % step == 0 and not near_last) or index == count - 1:
+            anchor = "end" if index == count - 1 and count > 1 else "middle"
             parts.append(
-                f'<text x="{x_at(index):.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                f'<text x="{x_at(index):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}" '
                 f'font-size="11" fill="#333">{escape(label)}</text>'
             )
     label_slots: list[float] = []
@@ -123,17 +125,18 @@ def line_chart(
             f"{'M' if i == 0 else 'L'}{x:.1f} {y:.1f}" for i, (x, y) in enumerate(points)
         )
         parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        if len(points) <= 60:
-            parts.extend(_marker(marker, x, y, colour) for x, y in points)
-        else:
-            parts.append(_marker(marker, *points[-1], colour))
+        # Markers tell the series apart without colour; on long series every few points.
+        every = 1 if len(points) <= 16 else max(1, len(points) // 12)
+        shown = points[::every] + ([points[-1]] if (len(points) - 1) % every else [])
+        parts.extend(_marker(marker, x, y, colour) for x, y in shown)
         # Direct label at the end of the line, nudged so labels do not overlap.
         y = points[-1][1]
         while any(abs(y - taken) < 12 for taken in label_slots):
             y += 12
         label_slots.append(y)
         parts.append(
-            f'<text x="{left + plot_w + 8}" y="{y + 4:.1f}" font-size="11" fill="#000">'
+            _marker(marker, left + plot_w + 12, y, colour)
+            + f'<text x="{left + plot_w + 20}" y="{y + 4:.1f}" font-size="11" fill="#000">'
             f"{escape(item.label)}</text>"
         )
     parts.append("</svg>")
