@@ -242,3 +242,14 @@ def test_the_scorecard_shows_the_progress_of_a_running_retest(client, cast):
     html = client.get(url, {"scan": scan.pk}).content.decode()
     assert f'data-progress-url="/meting/{scan.pk}/voortgang.json"' in html
     assert '<progress id="retest-progress" max="4" value="1">' in html
+
+
+def test_the_scorecard_explains_each_failure_with_its_fix(client, cast):
+    from measurement.explanations import explain
+
+    expected = explain("tlsa_missing", {"check": "dane", "domain": "alleenstarttls.nl"})
+    html = client.get(
+        reverse("dashboard:organisation", args=[cast.starttls_only.slug])
+    ).content.decode()
+    assert escape(expected.title) in html
+    assert escape(expected.fix) in html
