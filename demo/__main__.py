@@ -1,21 +1,63 @@
-"""`make demo`: migrate the embedded database and serve the dashboard (scan wiring follows)."""
+"""`make demo`: the main job on embedded defaults, against the lab.
+
+Starts the lab (an internet in a box on loopback, with synthetic scale domains), loads a
+synthetic government of about 60 organisations (labelled demo data) through the CSV
+importer, runs a measurement round and a regular scan in-process on SQLite, and serves
+the dashboard on http://127.0.0.1:8000 until Ctrl-C, then stops the lab it started.
+"""
 
 import os
 import sys
 
-from django.core.management import call_command
+SCALE_DOMAINS = 40
+HOST_PORT = os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000")
 
 
-def main() -> None:
+def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
+    from config.lab import lab_scanner_settings
+    from lab import control
+    from lab.handle import Lab
 
-    django.setup()
+    print("Lab starten (DNS, resolver, mail- en webservers op 127.x.y.z) ...", flush=True)
+    state, users = control.attach(
+        options=control.UpOptions(owner="pytest", scale=SCALE_DOMAINS)
+    )  # owner "pytest": stopped by detach() below when nobody else uses it
+    try:
+        lab = Lab.at(state)
+        # The scanner reads its settings at start-up: point it at the lab before Django loads.
+        for name, value in lab_scanner_settings(lab).items():
+            os.environ.setdefault(name, str(value))
+        import django
+
+        django.setup()
+        run(lab)
+    finally:
+        control.detach(state, users)
+    return 0
+
+
+def run(lab) -> None:
     from django.conf import settings
+    from django.core.management import call_command
+
+    from demo.government import write_register
+    from measurement.models import Scan
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
-    call_command("runserver", "127.0.0.1:8000", use_reloader=False)
+    domains = [s.domain for s in lab.scenarios] + lab.scale_domains()
+    register = settings.VAR_DIR / "demo" / "register.csv"
+    write_register(register, domains)
+    call_command("import_organisations", "--format", "csv", str(register))
+    if not Scan.objects.filter(kind=Scan.Kind.ROUND, name="Nulmeting (demo)").exists():
+        call_command("scan", "--round", "Nulmeting (demo)")
+    call_command("scan")
+    print(f"\nDashboard: http://{HOST_PORT}/  (Ctrl-C stopt de demo en het lab)\n", flush=True)
+    try:
+        call_command("runserver", HOST_PORT, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":
