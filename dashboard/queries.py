@@ -175,7 +175,8 @@ class TrendPoint:
     date: object
     kind: str
     name: str
-    figures: dict[str, Figure]
+    figures: dict[tuple[str, str], Figure]  # (sector, check) -> Figure
+    totals: dict[str, Figure] = field(default_factory=dict)  # check -> summed over sectors
 
     @property
     def is_round(self) -> bool:
@@ -215,17 +216,15 @@ def trend_by_sector(checks: tuple[str, ...], sector: str | None = None) -> list[
                 name=row["scan__name"],
                 figures={},
             )
-        point.figures[(row["sector"], row["check_name"])] = _figure(row)
+        figure = _figure(row)
+        point.figures[(row["sector"], row["check_name"])] = figure
+        point.totals[row["check_name"]] = point.totals.get(row["check_name"], Figure()) + figure
     return list(points.values())
 
 
 def trend_total(point: TrendPoint, check: str) -> Figure:
     """The Figure of one check summed over the sectors of a trend point."""
-    total = Figure()
-    for (_sector, name), figure in point.figures.items():
-        if name == check:
-            total = total + figure
-    return total
+    return point.totals.get(check) or Figure()
 
 
 def side_by_side(scan: Scan | None) -> dict[str, dict[str, int]]:

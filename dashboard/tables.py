@@ -5,7 +5,7 @@ trend data tables are built here with every value escaped.
 """
 
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -14,8 +14,9 @@ from dashboard.queries import Figure, OrganisationRow
 from measurement.models import Outcome
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{number_format(value, 1)}%"
+def _pct(value: float | None, separator: str = ".") -> str:
+    # number_format() per cell costs more than the rest of a large table together.
+    return "–" if value is None else f"{value:.1f}".replace(".", separator) + "%"
 
 
 def _counts(figure: Figure, not_testable_label: str) -> str:
@@ -59,11 +60,12 @@ def organisation_rows(rows: list[OrganisationRow], checks: tuple[str, ...]) -> S
 def trend_rows(rows: list[dict]) -> SafeString:
     """The <tr> elements of a trend chart's data table: date (round marked), then figures."""
     nt = escape(_("n.t."))
+    separator = get_format("DECIMAL_SEPARATOR")
     parts = []
     for row in rows:
         badge = f' <span class="badge">{escape(row["round"])}</span>' if row["round"] else ""
         cells = "".join(
-            f"<td>{_pct(f.percentage)} {_counts(f, nt)}</td>"
+            f"<td>{_pct(f.percentage, separator)} {_counts(f, nt)}</td>"
             for f in (*row["figures"], *row["sectors"])
         )
         parts.append(f'<tr><th scope="row">{escape(row["date"])}{badge}</th>{cells}</tr>')

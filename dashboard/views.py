@@ -1,11 +1,13 @@
 """Thin views over the query functions in dashboard/queries.py."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -70,6 +72,26 @@ def _trend_charts(points: list[queries.TrendPoint], sector: str | None = None) -
     return result
 
 
+CHART_CACHE_SECONDS = 600
+
+
+def cached_trend_charts(scan: Scan | None, sector: str | None = None) -> list[dict]:
+    """The trend charts, rendered once per newest scan, sector and language.
+
+    They change only when a scan finishes; the short lifetime bounds what re-judging an
+    older scan could leave stale. Rendered SVG and table rows are plain strings, cheap
+    to cache.
+    """
+    if scan is None:
+        return []
+    key = f"dashboard:trend-charts:{scan.pk}:{scan.methodology_version}:{sector}:{get_language()}"
+    return cache.get_or_set(
+        key,
+        lambda: _trend_charts(queries.trend_by_sector(queries.TREND_CHECKS, sector), sector),
+        CHART_CACHE_SECONDS,
+    )
+
+
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     scan = queries.latest_finished_scan()
@@ -81,7 +103,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "scan": scan,
             "stats": stats,
             "standards": queries.STANDARDS,
-            "trend_charts": _trend_charts(queries.trend_by_sector(queries.TREND_CHECKS)),
+            "trend_charts": cached_trend_charts(scan),
         },
     )
 
@@ -190,9 +212,7 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
             "dist_svg": charts.stacked_bars(dist_rows, charts.OUTCOME_COLOURS, title),
             "dist_title": title,
             "providers": queries.providers(scan, sector),
-            "trend_charts": _trend_charts(
-                queries.trend_by_sector(queries.TREND_CHECKS, sector), sector
-            ),
+            "trend_charts": cached_trend_charts(scan, sector),
             "querystring": params.urlencode(),
             "sort_links": sort_links,
         },

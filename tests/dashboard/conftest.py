@@ -318,3 +318,13 @@ def _evidence(name: str, profile: Profile, spki_hash: bytes, verdicts: dict) -> 
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Figures of finished scans are cached by scan id; ids can repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
