@@ -18,6 +18,7 @@ from measurement.probe.addresses import not_allowed_reason
 from measurement.probe.dns import Resolver
 from measurement.probe.observations import DnssecStatus, MtaStsObservation, Outcome
 from measurement.probe.tls import handshake_facts, observation_context
+from measurement.probe.wire import ConnectionClosed, LineConnection, LineTooLong
 
 POLICY_PATH = "/.well-known/mta-sts.txt"
 MAX_POLICY_BYTES = 64 * 1024  # RFC 8461 section 3.3: senders may cap; 64 KiB is ample
@@ -128,40 +129,45 @@ async def get_policy(
     source_address: str | None = None,
 ) -> PolicyFetch:
     """One HTTPS GET of the policy path at `address`, SNI and Host being `policy_host`."""
-    writer = None
+    connection = LineConnection(MAX_HEADER_BYTES, MAX_POLICY_BYTES + 2 * MAX_HEADER_BYTES)
     chain: tuple[bytes, ...] = ()
     try:
         async with asyncio.timeout(timeout):
             try:
-                reader, writer = await asyncio.open_connection(
+                await asyncio.get_running_loop().create_connection(
+                    lambda: connection,
                     address,
                     port,
-                    ssl=context or observation_context(),
-                    server_hostname=policy_host,
-                    ssl_handshake_timeout=timeout,
-                    limit=MAX_HEADER_BYTES,
                     local_addr=(source_address, 0) if source_address else None,
                 )
             except ConnectionRefusedError:
                 return PolicyFetch(Outcome.REFUSED, f"{address}: connection refused")
+            except OSError as exc:
+                return PolicyFetch(Outcome.UNREACHABLE, f"{address}: {exc}")
+            try:
+                ssl_object = await connection.start_tls(
+                    context or observation_context(), policy_host
+                )
             except ssl.SSLError as exc:
                 return PolicyFetch(
                     Outcome.TLS_ERROR, f"{address}: TLS handshake failed: {exc.reason or exc}"
                 )
-            except OSError as exc:
-                return PolicyFetch(Outcome.UNREACHABLE, f"{address}: {exc}")
-            _version, _cipher, chain = handshake_facts(writer.get_extra_info("ssl_object"))
-            writer.write(
+            except (ConnectionClosed, ConnectionError, OSError) as exc:
+                return PolicyFetch(
+                    Outcome.TLS_ERROR, f"{address}: connection closed during TLS handshake: {exc}"
+                )
+            _version, _cipher, chain = handshake_facts(ssl_object)
+            connection.write(
                 (
                     f"GET {POLICY_PATH} HTTP/1.1\r\nHost: {policy_host}\r\n"
                     f"User-Agent: {USER_AGENT}\r\nAccept: text/plain\r\nConnection: close\r\n\r\n"
                 ).encode("ascii")
             )
-            status, headers = await _read_head(reader)
+            status, headers = await _read_head(connection)
             detail = ""
             if 300 <= status < 400:
                 detail = f"redirect to {headers.get('location', '?')[:200]} not followed"
-            body = await _read_body(reader, headers)
+            body = await _read_body(connection, headers)
             return PolicyFetch(
                 Outcome.OK,
                 detail,
@@ -176,32 +182,32 @@ async def get_policy(
         )
     except _HttpError as exc:
         return PolicyFetch(Outcome.PROTOCOL_ERROR, f"{address}: {exc}", chain=chain)
-    except asyncio.LimitOverrunError:
+    except LineTooLong:
         return PolicyFetch(Outcome.PROTOCOL_ERROR, f"{address}: header line too long", chain=chain)
-    except (asyncio.IncompleteReadError, ConnectionError, OSError, ssl.SSLError) as exc:
+    except (ConnectionClosed, ConnectionError, OSError, ssl.SSLError) as exc:
         return PolicyFetch(
             Outcome.PROTOCOL_ERROR,
             f"{address}: connection lost: {exc or type(exc).__name__}",
             chain=chain,
         )
     finally:
-        if writer is not None:
-            writer.transport.abort()  # Connection: close; the body is complete or abandoned
+        # Connection: close; the body is complete or abandoned.
+        connection.close()
 
 
 class _HttpError(Exception):
     pass
 
 
-async def _read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
-    status_line = (await reader.readuntil(b"\n")).decode("latin-1").strip()
+async def _read_head(reader: LineConnection) -> tuple[int, dict[str, str]]:
+    status_line = (await reader.readline()).decode("latin-1").strip()
     parts = status_line.split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
         raise _HttpError(f"not an HTTP status line: {status_line[:80]!r}")
     headers: dict[str, str] = {}
     size = 0
     for _ in range(MAX_HEADERS + 1):
-        line = await reader.readuntil(b"\n")
+        line = await reader.readline()
         size += len(line)
         if size > MAX_HEADER_BYTES:
             break
@@ -215,7 +221,7 @@ async def _read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]
     raise _HttpError("response headers too large")
 
 
-async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
+async def _read_body(reader: LineConnection, headers: dict[str, str]) -> bytes:
     if "chunked" in headers.get("transfer-encoding", "").lower():
         return await _read_chunked(reader)
     if (length := headers.get("content-length")) is not None:
@@ -223,22 +229,17 @@ async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> b
             raise _HttpError(f"bad Content-Length {length[:40]!r}")
         if int(length) > MAX_POLICY_BYTES:
             raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
-        return await reader.readexactly(int(length))
-    body = await reader.read(MAX_POLICY_BYTES + 1)
-    while body and len(body) <= MAX_POLICY_BYTES:
-        more = await reader.read(MAX_POLICY_BYTES + 1 - len(body))
-        if not more:
-            break
-        body += more
+        return await reader.read_exactly(int(length))
+    body = await reader.read_to_end(MAX_POLICY_BYTES)
     if len(body) > MAX_POLICY_BYTES:
         raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
     return body
 
 
-async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
+async def _read_chunked(reader: LineConnection) -> bytes:
     body = b""
     while True:
-        size_line = (await reader.readuntil(b"\n")).split(b";")[0].strip()
+        size_line = (await reader.readline()).split(b";")[0].strip()
         try:
             size = int(size_line, 16)
         except ValueError:
@@ -247,5 +248,5 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
             return body
         if len(body) + size > MAX_POLICY_BYTES:
             raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
-        body += await reader.readexactly(size)
-        await reader.readuntil(b"\n")
+        body += await reader.read_exactly(size)
+        await reader.readline()

@@ -1,5 +1,5 @@
-"""A lean line-and-TLS connection for the SMTP probe: one asyncio Protocol, TLS through
-memory BIOs, bounded buffers.
+"""A lean line-and-TLS connection for the SMTP probe and the MTA-STS fetch: one asyncio
+Protocol, TLS through memory BIOs, bounded buffers.
 
 asyncio streams plus loop.start_tls cost about as much CPU as the TLS handshake itself;
 a probe only needs "read a line", "write", "start TLS" and "close", so that is all this
@@ -89,6 +89,25 @@ class LineConnection(asyncio.Protocol):
                 raise LineTooLong()
             await self._more()
 
+    async def read_exactly(self, count: int) -> bytes:
+        while len(self.plain) < count:
+            await self._more()
+        data = bytes(self.plain[:count])
+        del self.plain[:count]
+        return data
+
+    async def read_to_end(self, limit: int) -> bytes:
+        """Everything until the server closes, or more than `limit` bytes (caller checks)."""
+        while len(self.plain) <= limit and self.closed is None:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        data = bytes(self.plain)
+        self.plain.clear()
+        return data
+
     def write(self, data: bytes) -> None:
         assert self.transport is not None
         if self._tls is None:
@@ -124,7 +143,11 @@ class LineConnection(asyncio.Protocol):
     def _read_tls(self, *, flush: bool = True) -> None:
         assert self._tls is not None
         try:
-            while chunk := self._tls.read(TLS_READ_CHUNK):
+            while True:
+                chunk = self._tls.read(TLS_READ_CHUNK)
+                if not chunk:  # the peer's close_notify: a clean end of the TLS stream
+                    self._set_closed(ConnectionClosed("closed by server"))
+                    break
                 self.plain += chunk
         except ssl.SSLWantReadError:
             pass
