@@ -250,14 +250,12 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from measurement.models import DomainResult, Organisation, Scan
 
     call_command("migrate", verbosity=0)
     if not args.keep or not Scan.objects.exists():
         fill(args.domains, args.weeks)
-    setup_test_environment()
     results = DomainResult.objects.count()
     scans = Scan.objects.count()
     print(f"\ndatabase: {scans} scans, {results} domain results")

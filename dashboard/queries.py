@@ -557,38 +557,63 @@ def _host_dns(result: DomainResult, host: str) -> dict:
     return {}
 
 
-def domain_card(domain: Domain, result: DomainResult | None = None) -> DomainCard:
-    """A domain's latest (or given) result with, per MX host, its DNS evidence and probes."""
-    result = result if result is not None else domain.latest_result
+def _probes_by_scan_and_host(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list]:
+    """HostResult rows for (scan id, host name) pairs, in one query, by address."""
+    if not pairs:
+        return {}
+    condition = Q()
+    for scan_id, hosts in _group_hosts(pairs).items():
+        condition |= Q(scan_id=scan_id, host__in=hosts)
+    probes: dict[tuple[int, str], list[HostResult]] = {}
+    for probe in HostResult.objects.filter(condition).order_by("host", "address"):
+        probes.setdefault((probe.scan_id, probe.host), []).append(probe)
+    return probes
+
+
+def _group_hosts(pairs: set[tuple[int, str]]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for scan_id, host in sorted(pairs):
+        grouped.setdefault(scan_id, []).append(host)
+    return grouped
+
+
+def _card(domain: Domain, result: DomainResult | None, probes: dict) -> DomainCard:
     if result is None:
         return DomainCard(domain=domain, result=None, hosts=[])
-    entries = mx_hosts(result)
-    names = [entry["host"].lower() for entry in entries]
-    probes: dict[str, list[HostResult]] = {}
-    for probe in HostResult.objects.filter(scan_id=result.scan_id, host__in=names).order_by(
-        "host", "address"
-    ):
-        probes.setdefault(probe.host, []).append(probe)
     hosts = [
         HostEvidence(
             preference=entry.get("preference"),
             host=entry["host"],
             dns=_host_dns(result, entry["host"]),
-            probes=probes.get(entry["host"].lower(), []),
+            probes=probes.get((result.scan_id, entry["host"].lower()), []),
         )
-        for entry in entries
+        for entry in mx_hosts(result)
     ]
     return DomainCard(domain=domain, result=result, hosts=hosts)
 
 
+def domain_card(domain: Domain, result: DomainResult | None = None) -> DomainCard:
+    """A domain's latest (or given) result with, per MX host, its DNS evidence and probes."""
+    result = result if result is not None else domain.latest_result
+    pairs = {(result.scan_id, e["host"].lower()) for e in mx_hosts(result)} if result else set()
+    return _card(domain, result, _probes_by_scan_and_host(pairs))
+
+
 def organisation_domains(organisation: Organisation) -> list[DomainCard]:
     """Each active mail domain of an organisation with its latest result and evidence."""
-    domains = (
+    domains = list(
         organisation.domains.filter(is_active=True)
         .select_related("latest_result", "latest_result__scan")
         .order_by("name")
     )
-    return [domain_card(domain) for domain in domains]
+    pairs = {
+        (d.latest_result.scan_id, e["host"].lower())
+        for d in domains
+        if d.latest_result is not None
+        for e in mx_hosts(d.latest_result)
+    }
+    probes = _probes_by_scan_and_host(pairs)
+    return [_card(domain, domain.latest_result, probes) for domain in domains]
 
 
 def organisation_history(organisation: Organisation) -> list[dict]:

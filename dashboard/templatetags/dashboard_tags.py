@@ -4,7 +4,7 @@ import json
 from importlib import import_module
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 
 from dashboard import evidence
 from measurement.models import Outcome
@@ -31,7 +31,8 @@ def pct(value) -> str:
     """A percentage with one decimal in the active locale's notation, or a dash."""
     if value is None:
         return "–"
-    return f"{number_format(value, 1)}%"
+    # Cheaper than number_format(), which dominates pages with long tables.
+    return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR")) + "%"
 
 
 @register.filter
