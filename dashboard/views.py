@@ -104,6 +104,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "stats": stats,
             "standards": queries.STANDARDS,
             "trend_charts": cached_trend_charts(scan),
+            "rounds": list(queries.finished_rounds()[:20]),
         },
     )
 
