@@ -253,3 +253,9 @@ def test_the_scorecard_explains_each_failure_with_its_fix(client, cast):
     ).content.decode()
     assert escape(expected.title) in html
     assert escape(expected.fix) in html
+
+
+def test_the_overview_lists_measurement_rounds_with_their_exports(client, cast):
+    html = client.get(reverse("dashboard:overview")).content.decode()
+    assert f"/export/meting/{cast.round.pk}.xlsx" in html
+    assert "ab" * 32 in html  # the round's checksum
