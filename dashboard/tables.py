@@ -70,3 +70,17 @@ def trend_rows(rows: list[dict]) -> SafeString:
         )
         parts.append(f'<tr><th scope="row">{escape(row["date"])}{badge}</th>{cells}</tr>')
     return mark_safe("\n".join(parts))  # noqa: S308  every value above is escaped
+
+
+def domain_summary_rows(cards: list, checks: tuple[tuple[str, str], ...]) -> SafeString:
+    """One row per mail domain of a scorecard: its verdict per check, linking to its card."""
+    labels = {value: escape(label) for value, label in Outcome.choices}
+    parts = []
+    for number, card in enumerate(cards, start=1):
+        cells = [f'<th scope="row"><a href="#domain-{number}">{escape(card.domain.name)}</a></th>']
+        for check, _label in checks:
+            value = getattr(card.result, check, "") if card.result is not None else ""
+            css = f"outcome outcome-{value}" if value in labels else "outcome outcome-none"
+            cells.append(f'<td><span class="{css}">{labels.get(value, "–")}</span></td>')
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    return mark_safe("\n".join(parts))  # noqa: S308  every value above is escaped

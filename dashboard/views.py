@@ -229,6 +229,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         retest_scan = Scan.objects.filter(
             pk=int(request.GET["scan"]), kind=Scan.Kind.ON_DEMAND
         ).first()
+    cards = queries.organisation_domains(org)
     history = queries.organisation_history(org)
     history_title = _("Aandeel van de domeinen van %(name)s dat voldoet, per meting") % {
         "name": org.name
@@ -251,7 +252,8 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         "dashboard/organisation.html",
         {
             "organisation": org,
-            "cards": queries.organisation_domains(org),
+            "cards": cards,
+            "summary_html": tables.domain_summary_rows(cards, queries.DOMAIN_CHECKS),
             "history": history,
             "history_svg": history_svg,
             "history_title": history_title,
