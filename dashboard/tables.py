@@ -5,7 +5,7 @@ trend data tables are built here with every value escaped.
 """
 
 from django.urls import reverse
-from django.utils.formats import get_format
+from django.utils.formats import date_format, get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -83,4 +83,25 @@ def domain_summary_rows(cards: list, checks: tuple[tuple[str, str], ...]) -> Saf
             css = f"outcome outcome-{value}" if value in labels else "outcome outcome-none"
             cells.append(f'<td><span class="{css}">{labels.get(value, "–")}</span></td>')
         parts.append("<tr>" + "".join(cells) + "</tr>")
+    return mark_safe("\n".join(parts))  # noqa: S308  every value above is escaped
+
+
+def history_rows(history: list[dict], checks: tuple[str, ...]) -> SafeString:
+    """The <tr> elements of a scorecard's history: per scan, each standard's share."""
+    separator = get_format("DECIMAL_SEPARATOR")
+    round_label, retest_label = escape(_("meetronde")), escape(_("hertest"))
+    parts = []
+    for row in history:
+        badge = ""
+        if row["kind"] == "round":
+            badge = f' <span class="badge">{escape(row["name"]) or round_label}</span>'
+        elif row["kind"] == "on_demand":
+            badge = f' <span class="badge">{retest_label}</span>'
+        cells = "".join(
+            f"<td>{_pct(e['percentage'], separator)} "
+            f'<span class="counts">({e["passed"]}/{e["measured"]})</span></td>'
+            for e in (row["checks"][check] for check in checks)
+        )
+        date = escape(date_format(row["date"], "j M Y"))
+        parts.append(f'<tr><th scope="row">{date}{badge}</th><td>{row["domains"]}</td>{cells}</tr>')
     return mark_safe("\n".join(parts))  # noqa: S308  every value above is escaped

@@ -256,6 +256,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "summary_html": tables.domain_summary_rows(cards, queries.DOMAIN_CHECKS),
             "history": history,
             "history_svg": history_svg,
+            "history_html": tables.history_rows(history, queries.TABLE_CHECKS),
             "history_title": history_title,
             "comparison": queries.sector_comparison(org, scan),
             "table_checks": [(c, queries.STANDARD_LABELS[c]) for c in queries.TABLE_CHECKS],
