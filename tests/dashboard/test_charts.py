@@ -1,0 +1,49 @@
+"""The server-side SVG charts: escaped labels, marked rounds, empty data."""
+
+from xml.etree import ElementTree
+
+from dashboard.charts import Series, line_chart, stacked_bars
+
+
+def parse(svg: str) -> ElementTree.Element:
+    return ElementTree.fromstring(svg)  # well-formed XML or this raises
+
+
+def test_a_line_chart_escapes_its_labels_and_marks_rounds():
+    svg = line_chart(
+        [Series("<script>alert(1)</script>", (10.0, None, 50.0))],
+        ["1-1", "8-1", "15-1"],
+        marked=[1],
+        title='DANE "trend"',
+        mark_label="meetronde",
+    )
+    root = parse(svg)
+    assert root.get("role") == "img" and root.get("aria-label") == 'DANE "trend"'
+    assert "<script>" not in svg
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "<script>alert(1)</script>" in texts  # shown as text, not markup
+    assert texts.count("meetronde") == 1
+    dashed = [
+        line
+        for line in root.iter("{http://www.w3.org/2000/svg}line")
+        if line.get("stroke-dasharray")
+    ]
+    assert len(dashed) == 1
+
+
+def test_a_line_chart_without_values_still_renders_axes():
+    root = parse(line_chart([Series("DANE", (None, None))], ["a", "b"], [], "t", "r"))
+    assert root.find("{http://www.w3.org/2000/svg}path") is None
+
+
+def test_stacked_bars_show_shares_and_an_outline_for_empty_rows():
+    svg = stacked_bars(
+        [("Rijk", [("pass", 3), ("fail", 1)]), ("Leeg", [("pass", 0), ("fail", 0)])],
+        {"pass": "#0072B2", "fail": "#D55E00"},
+        "Verdeling",
+    )
+    root = parse(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "75%" in texts and "25%" in texts
+    outlines = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == "none"]
+    assert len(outlines) == 1
