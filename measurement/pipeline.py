@@ -10,14 +10,16 @@ moves their frozen results in and out of the database.
 import asyncio
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from measurement import aggregation
@@ -30,6 +32,7 @@ from measurement.probe.observations import (
     from_json,
     to_json,
 )
+from measurement.storage import update_rows
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +162,7 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
         result.evidence = {"mx": _mx_list(obs), "observation": storable(to_json(obs))}
         pairs.update(_pairs_of(obs))
     with transaction.atomic():
-        DomainResult.objects.bulk_update(todo, ["evidence"], batch_size=500)
+        update_rows(todo, ["evidence"])
         HostResult.objects.bulk_create(
             (HostResult(scan=scan, host=h, address=a, outcome=PENDING) for h, a in sorted(pairs)),
             ignore_conflicts=True,
@@ -211,10 +214,9 @@ def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None, claim: s
     for row in todo:
         _fill_host_result(row, by_pair[(row.host, row.address)])
     with transaction.atomic():
-        HostResult.objects.bulk_update(
+        update_rows(
             todo,
             ["outcome", "detail", "starttls", "tls_version", "cipher", "observation", "probed_at"],
-            batch_size=500,
         )
         _progress(scan_id, hosts_done=len(todo))
     return len(todo)
@@ -300,9 +302,7 @@ def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | 
         full = engine.assemble(obs, probes)
         _store_verdicts(row, judge_domain(full, trust_store=trust_store(), now=now), now)
     with transaction.atomic():
-        DomainResult.objects.bulk_update(
-            todo, ["judged_at", "reasons", "evidence", *VERDICT_FIELDS], batch_size=500
-        )
+        update_rows(todo, ["judged_at", "reasons", "evidence", *VERDICT_FIELDS])
         if methodology_version is None:
             _progress(scan_id, domains_done=len(todo))
     return len(todo)
@@ -385,12 +385,13 @@ def finish_scan(scan_id: int) -> Scan:
 
 
 def _point_domains_at_latest(scan: Scan) -> None:
-    for result_id, domain_id in scan.domain_results.filter(
-        methodology_version=scan.methodology_version
-    ).values_list("pk", "domain_id"):
-        Domain.objects.filter(pk=domain_id).filter(
-            Q(latest_result__isnull=True) | Q(latest_result__scan__created_at__lte=scan.created_at)
-        ).update(latest_result_id=result_id)
+    """One statement: every domain of this scan whose latest result is older, or none."""
+    newest = DomainResult.objects.filter(
+        scan=scan, methodology_version=scan.methodology_version, domain=OuterRef("pk")
+    ).values("pk")[:1]
+    Domain.objects.filter(results__scan=scan).filter(
+        Q(latest_result__isnull=True) | Q(latest_result__scan__created_at__lte=scan.created_at)
+    ).update(latest_result=Subquery(newest))
 
 
 def fail_scan(scan_id: int, reason: str) -> None:
@@ -433,24 +434,38 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
     try:
         size = settings.SCANNER_BATCH_SIZE * 4
         result_ids = list(scan.domain_results.values_list("pk", flat=True).order_by("pk"))
-        for batch in batches(result_ids, size):
-            resolve_batch(scan_id, batch)
-            _report(progress, scan_id)
+        with _phase(scan_id, "resolve"):
+            for batch in batches(result_ids, size):
+                resolve_batch(scan_id, batch)
+                _report(progress, scan_id)
         host_ids = list(
             scan.host_results.filter(outcome=PENDING).values_list("pk", flat=True).order_by("pk")
         )
         Scan.objects.filter(pk=scan_id).update(hosts_total=len(host_ids))
-        # One batch for every pair: in one event loop the per-IP limiter sees them all.
-        probe_batch(scan_id, host_ids)
-        _report(progress, scan_id)
-        for batch in batches(result_ids, size):
-            judge_batch(scan_id, batch)
+        with _phase(scan_id, "probe"):
+            # One batch for every pair: in one event loop the per-IP limiter sees them all.
+            probe_batch(scan_id, host_ids)
             _report(progress, scan_id)
-        return finish_scan(scan_id)
+        with _phase(scan_id, "judge"):
+            for batch in batches(result_ids, size):
+                judge_batch(scan_id, batch)
+                _report(progress, scan_id)
+        with _phase(scan_id, "aggregate"):
+            return finish_scan(scan_id)
     except Exception as exc:
         log.exception("scan %s failed", scan_id)
         fail_scan(scan_id, f"{type(exc).__name__}: {exc}")
         raise
+
+
+@contextmanager
+def _phase(scan_id: int, name: str):
+    wall, cpu = time.monotonic(), time.process_time()
+    yield
+    log.info(
+        "scan %s: %s took %.1f s wall, %.1f s CPU",
+        scan_id, name, time.monotonic() - wall, time.process_time() - cpu,
+    )  # fmt: skip
 
 
 def stalled_scans() -> list[int]:

@@ -1,0 +1,200 @@
+"""Benchmark a whole scan against the lab's scale mode: embedded, then on Celery workers.
+
+    python -m lab up --scale 10000
+    python bench/scan.py --domains 10000 [--workers 2] [--skip-embedded]
+
+Prints wall time, domains/s, scanner CPU ms per domain, broker messages per domain and
+peak RSS. Embedded mode uses a fresh SQLite file; worker mode a fresh PostgreSQL database
+(BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_scan) and Redis
+(BENCH_REDIS_URL, default redis://127.0.0.1:6379/13).
+"""
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def lab_env() -> dict[str, str]:
+    from config.lab import lab_scanner_settings, running_lab
+
+    return {k: str(v) for k, v in lab_scanner_settings(running_lab()).items()}
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def register(count: int) -> int:
+    """Organisations (one per 4 domains, over the sectors) and their domains, in bulk."""
+    from lab import control
+    from lab.handle import Lab
+    from measurement.models import Domain, Organisation
+
+    domains = Lab.at(control.state_dir()).scale_domains()[:count]
+    if len(domains) < count:
+        sys.exit(f"the lab has {len(domains)} scale domains: run python -m lab up --scale {count}")
+    sectors = ["gemeente", "rijk", "provincie", "waterschap", "semi_publiek"]
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Bench {i}", slug=f"bench-{i}", sector=sectors[i % 5], source="manual")
+        for i in range((count + 3) // 4)
+    )
+    Domain.objects.bulk_create(
+        (
+            Domain(name=name, organisation=organisations[i // 4], source="manual")
+            for i, name in enumerate(domains)
+        ),
+        batch_size=2000,
+    )
+    return len(domains)
+
+
+def report(label: str, count: int, wall: float, cpu: float, rss_mb: float, extra: str = "") -> None:
+    print(
+        f"{label}: {count} domains in {wall:.1f} s = {count / wall:.0f} domains/s; "
+        f"scanner CPU {1000 * cpu / count:.2f} ms/domain; peak RSS {rss_mb:.0f} MB{extra}",
+        flush=True,
+    )
+
+
+def embedded(count: int) -> None:
+    """In-process on SQLite: the `make demo` configuration."""
+    var = Path(tempfile.mkdtemp(prefix="bench-scan-"))
+    env = (
+        os.environ
+        | lab_env()
+        | {
+            "DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
+            "CELERY_BROKER_URL": "",
+            "VAR_DIR": str(var),
+        }
+    )
+    subprocess.run(
+        [sys.executable, __file__, "--child-embedded", str(count)], env=env, cwd=REPO, check=True
+    )
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def child_embedded(count: int) -> None:
+    setup_django()
+    from django.core.management import call_command
+
+    from measurement import pipeline
+    from measurement.models import Scan
+
+    call_command("migrate", verbosity=0)
+    register(count)
+    cpu0, wall0 = cpu_seconds(resource.RUSAGE_SELF), time.monotonic()
+    scan = pipeline.plan_scan(kind=Scan.Kind.ON_DEMAND)
+    scan = pipeline.run_scan_in_process(scan.pk)
+    wall, cpu = time.monotonic() - wall0, cpu_seconds(resource.RUSAGE_SELF) - cpu0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    judged = scan.domain_results.filter(judged_at__isnull=False).count()
+    report("embedded (SQLite, in-process)", judged, wall, cpu, rss,
+           f"; {scan.hosts_total} (host, address) pairs probed")  # fmt: skip
+
+
+def distributed(count: int, workers: int) -> None:
+    """On `workers` Celery worker processes over Redis and PostgreSQL."""
+    import psycopg
+
+    database = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_scan")
+    broker = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+    admin_url, name = database.rsplit("/", 1)
+    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(["redis-cli", "-u", broker, "flushdb"], check=True, capture_output=True)
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-workers-"))
+    env = (
+        os.environ
+        | lab_env()
+        | {
+            "DATABASE_URL": database,
+            "CELERY_BROKER_URL": broker,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=REPO, check=True)
+    subprocess.run(
+        [sys.executable, __file__, "--child-register", str(count)], env=env, cwd=REPO, check=True
+    )
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-n",
+                f"bench{i}@%h",
+                "--concurrency",
+                "1",
+                "-l",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env=env,
+            cwd=REPO,
+            stdout=open(log_dir / f"w{i}.log", "w"),
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        for i in range(workers)
+    ]
+    time.sleep(4)  # workers connect
+    wall0 = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", "scan", "--workers", "--no-progress"],
+        env=env, cwd=REPO, check=True,
+    )  # fmt: skip
+    wall = time.monotonic() - wall0
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait()
+    logs = "".join(p.read_text() for p in log_dir.glob("*.log"))
+    messages = len(re.findall(r"Task measurement\.tasks\.\w+\[[^\]]+\] received", logs))
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    per = count / max(messages, 1)
+    extra = f" (largest process); {messages} task messages = 1 per {per:.0f} domains"
+    report(f"{workers} Celery workers (Redis, PostgreSQL)", count, wall, cpu, rss, extra)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--domains", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-embedded", action="store_true")
+    parser.add_argument("--skip-workers", action="store_true")
+    parser.add_argument("--child-embedded", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-register", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_embedded:
+        child_embedded(args.child_embedded)
+    elif args.child_register:
+        setup_django()
+        register(args.child_register)
+    else:
+        if not args.skip_embedded:
+            embedded(args.domains)
+        if not args.skip_workers:
+            distributed(args.domains, args.workers)
