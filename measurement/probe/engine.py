@@ -295,11 +295,17 @@ async def observe_domains(
             # Until every domain has started, also wake when the starter ends.
             getter = asyncio.ensure_future(done.get())
             await asyncio.wait({getter, starter}, return_when=asyncio.FIRST_COMPLETED)
-            if getter.done():
-                yielded += 1
-                yield getter.result()
-            else:
+            if not getter.done():
                 getter.cancel()
+                continue
+            ready = [getter.result()]
+            # Take everything finished so far: one wake-up per domain would pace the
+            # output by event loop iterations, which are long in a busy scan.
+            while not done.empty():
+                ready.append(done.get_nowait())
+            for observation in ready:
+                yielded += 1
+                yield observation
         for _ in range(starter.result() - yielded):
             yield await done.get()
     finally:
