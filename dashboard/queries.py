@@ -514,13 +514,22 @@ def _providers_portable(scan: Scan, sector: str | None, limit: int) -> list[Prov
 
 
 @dataclass(frozen=True, slots=True)
+class ProbeEvidence:
+    """One probed address of an MX host and what the judgement said about it."""
+
+    probe: HostResult
+    verdict: dict  # evidence["verdicts"]["hosts"][..]["addresses"][..], or {}
+
+
+@dataclass(frozen=True, slots=True)
 class HostEvidence:
-    """One MX host of a domain: its DNS evidence and the probes of its addresses."""
+    """One MX host of a domain: its DNS evidence, its judgement and its probed addresses."""
 
     preference: int | None
     host: str
     dns: dict
-    probes: list[HostResult]
+    verdict: dict  # evidence["verdicts"]["hosts"][..] (tlsa_status, dane, rollover), or {}
+    probes: list[ProbeEvidence]
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,6 +566,26 @@ def _host_dns(result: DomainResult, host: str) -> dict:
     return {}
 
 
+def _host_verdict(result: DomainResult, host: str) -> dict:
+    """The stored judgement of one MX host (measurement.evaluate.verdicts.host_as_dict)."""
+    evidence = result.evidence if isinstance(result.evidence, dict) else {}
+    verdicts = evidence.get("verdicts")
+    hosts = verdicts.get("hosts") if isinstance(verdicts, dict) else None
+    for entry in hosts if isinstance(hosts, list) else []:
+        if isinstance(entry, dict) and str(entry.get("host", "")).lower() == host.lower():
+            return entry
+    return {}
+
+
+def _address_verdicts(host_verdict: dict) -> dict[str, dict]:
+    addresses = host_verdict.get("addresses")
+    return {
+        str(a.get("address")): a
+        for a in (addresses if isinstance(addresses, list) else [])
+        if isinstance(a, dict)
+    }
+
+
 def _probes_by_scan_and_host(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list]:
     """HostResult rows for (scan id, host name) pairs, in one query, by address."""
     if not pairs:
@@ -580,15 +609,22 @@ def _group_hosts(pairs: set[tuple[int, str]]) -> dict[int, list[str]]:
 def _card(domain: Domain, result: DomainResult | None, probes: dict) -> DomainCard:
     if result is None:
         return DomainCard(domain=domain, result=None, hosts=[])
-    hosts = [
-        HostEvidence(
-            preference=entry.get("preference"),
-            host=entry["host"],
-            dns=_host_dns(result, entry["host"]),
-            probes=probes.get((result.scan_id, entry["host"].lower()), []),
+    hosts = []
+    for entry in mx_hosts(result):
+        verdict = _host_verdict(result, entry["host"])
+        by_address = _address_verdicts(verdict)
+        hosts.append(
+            HostEvidence(
+                preference=entry.get("preference"),
+                host=entry["host"],
+                dns=_host_dns(result, entry["host"]),
+                verdict=verdict,
+                probes=[
+                    ProbeEvidence(probe=probe, verdict=by_address.get(str(probe.address), {}))
+                    for probe in probes.get((result.scan_id, entry["host"].lower()), [])
+                ],
+            )
         )
-        for entry in mx_hosts(result)
-    ]
     return DomainCard(domain=domain, result=result, hosts=hosts)
 
 

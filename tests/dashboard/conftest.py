@@ -309,10 +309,60 @@ def _evidence(name: str, profile: Profile, spki_hash: bytes, verdicts: dict) -> 
                 else "",
             },  # fmt: skip
         },
-        "verdicts": {
-            check: {"outcome": outcome, "reasons": []} for check, outcome in verdicts.items()
-        },
+        "verdicts": _stored_verdicts(name, profile, spki_hash, verdicts),
     }
+
+
+def _stored_verdicts(name: str, profile: Profile, spki_hash: bytes, verdicts: dict) -> dict:
+    """The shape of measurement.evaluate.verdicts.DomainVerdicts.to_dict()."""
+    host = profile.mx_host
+    current = f"3 1 1 {spki_hash.hex()}"
+    dane_passed = verdicts["dane"] == P
+    publish = [] if dane_passed else [f"_25._tcp.{host}. IN TLSA {current}"]
+    data = {
+        check: {
+            "outcome": outcome,
+            "reasons": list(profile.reasons.get(check, [])),
+            "details": {"publish": publish} if check == "dane" else {},
+        }
+        for check, outcome in verdicts.items()
+    }
+    address = {
+        "address": profile.address,
+        "probe_outcome": profile.probe_outcome,
+        "starttls": {"outcome": verdicts["starttls"], "reasons": [], "details": {}},
+        "dane": {
+            "outcome": verdicts["dane"],
+            "reasons": list(profile.reasons.get("dane", [])),
+            "details": {"matched_record": current if dane_passed else None},
+        },
+        "tls_version": profile.tls_version,
+        "cipher": "",
+        "tlsa_to_publish": "" if dane_passed else current,
+        "certificate": {
+            "web_pki_valid": False,
+            "reason": "self_signed",
+            "names": [host],
+            "not_after": "2027-01-01T00:00:00+00:00",
+        }
+        if profile.starttls
+        else None,
+    }
+    data["hosts"] = [
+        {
+            "host": host,
+            "preference": 10,
+            "tlsa_base_domain": host,
+            "tlsa_status": profile.dnssec,
+            "tlsa_records": [current] if dane_passed else [],
+            "address_status": [profile.dnssec],
+            "dane": data["dane"],
+            "rollover": {"holds": dane_passed, "reason": "" if dane_passed else "single_record"},
+            "addresses": [address],
+        }
+    ]
+    data.update(mta_sts_mode=profile.mta_sts_mode, methodology_version="1.0", domain=name)
+    return data
 
 
 @pytest.fixture

@@ -89,6 +89,15 @@ def test_the_scorecard_shows_the_reason_code_of_a_failure(client, cast):
         reverse("dashboard:organisation", args=[cast.starttls_only.slug])
     ).content.decode()
     assert "tlsa_missing" in html
+    # The TLSA record that would match the presented certificate, per address.
+    assert "past bij dit certificaat" in html
+    assert "Web-PKI: niet geldig" in html
+
+
+def test_the_scorecard_shows_which_tlsa_record_matched_each_address(client, cast):
+    html = client.get(reverse("dashboard:organisation", args=[cast.secure.slug])).content.decode()
+    assert "DANE-match" in html
+    assert "een record blijft geldig na vervanging van de sleutel" in html
 
 
 def test_an_unknown_organisation_slug_is_404(client, cast):
