@@ -130,14 +130,16 @@ PROFILES = {
         verdicts=_verdicts(
             dnssec=P,
             starttls=NT,
-            dane=NT,
-            dane_end_to_end=NT,
-            dane_rollover=NT,
+            dane=F,
+            dane_end_to_end=F,
+            dane_rollover=F,
             starttls_dane=NT,
             mta_sts=NA,
             tls_rpt=F,
-        ),  # fmt: skip
-        reasons={"starttls": ["timeout"], "dane": ["timeout"], "tls_rpt": ["no_record"]},
+        ),
+        # TLSA existence is judged from DNS alone (DESIGN.md section 2): no TLSA is a
+        # DANE fail even when the server does not answer; STARTTLS is not testable.
+        reasons={"starttls": ["smtp_timeout"], "dane": ["no_tlsa"], "tls_rpt": ["no_record"]},
         mx_host="mail.onbereikbaar.nl",
         address="192.0.2.30",
         probe_outcome="timeout",
@@ -274,6 +276,7 @@ def _evidence(name: str, profile: Profile, spki_hash: bytes, verdicts: dict) -> 
             "mx": {
                 "domain": name,
                 "answer": _answer(name, "MX", profile.dnssec, [f"10 {host}."]),
+                "hosts": [{"preference": 10, "host": host}],
                 "null_mx": False,
                 "skipped": 0,
             },
