@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.views.decorators.http import require_safe
 
 from dashboard import queries
 from dashboard.openapi import OPENAPI
@@ -35,9 +36,9 @@ class NotFound(Exception):
 
 
 def api_view(view: Callable) -> Callable:
-    """GET only; JSON 404 for unknown objects; a Cache-Control header on every answer."""
+    """GET and HEAD only; JSON 404 for unknown objects; Cache-Control and ETag on answers."""
 
-    @require_GET
+    @require_safe
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
         try:
@@ -45,6 +46,9 @@ def api_view(view: Callable) -> Callable:
                 view(request, *args, **kwargs), json_dumps_params={"ensure_ascii": False}
             )
             response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+            # A strong ETag over the body lets clients revalidate with If-None-Match (304).
+            set_response_etag(response)
+            response = get_conditional_response(request, etag=response["ETag"], response=response)
         except NotFound as exc:
             response = JsonResponse({"error": "not_found", "detail": str(exc)}, status=404)
             response["Cache-Control"] = "public, max-age=60"

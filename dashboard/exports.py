@@ -13,7 +13,7 @@ from django.db.models.fields.json import KeyTransform
 from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.formats import number_format
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from dashboard import queries
 from measurement.models import DomainResult, Scan, Sector
@@ -234,7 +234,7 @@ def _scan_comments(scan: Scan) -> list[str]:
     ]
 
 
-@require_GET
+@require_safe
 def scan_csv(request: HttpRequest, scan_id: int) -> StreamingHttpResponse:
     """Every domain of one finished scan (a measurement round), with checksum and method."""
     scan = get_object_or_404(Scan, pk=scan_id, status=Scan.Status.FINISHED)
@@ -248,7 +248,7 @@ def scan_csv(request: HttpRequest, scan_id: int) -> StreamingHttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def domains_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The domains of a filtered view: ?scan, ?sector, ?organisation (slug), ?q."""
     scan = _scan_or_latest(request)
@@ -268,7 +268,7 @@ def domains_csv(request: HttpRequest) -> StreamingHttpResponse:
     return _stream(lines, f"domeinen-{scan.pk}.csv")
 
 
-@require_GET
+@require_safe
 def organisations_csv(request: HttpRequest) -> StreamingHttpResponse:
     scan = _scan_or_latest(request)
     sector = request.GET.get("sector", "")
@@ -277,7 +277,7 @@ def organisations_csv(request: HttpRequest) -> StreamingHttpResponse:
     return _stream(lines, f"organisaties-{scan.pk}.csv")
 
 
-@require_GET
+@require_safe
 def sectors_csv(request: HttpRequest) -> StreamingHttpResponse:
     scan = _scan_or_latest(request)
     delimiter = _delimiter(request)
@@ -286,7 +286,7 @@ def sectors_csv(request: HttpRequest) -> StreamingHttpResponse:
     return _stream(lines, f"sectoren-{scan.pk}.csv")
 
 
-@require_GET
+@require_safe
 def scan_xlsx(request: HttpRequest, scan_id: int) -> FileResponse:
     """The round export as XLSX (openpyxl write-only mode: rows go to disk, not memory)."""
     from openpyxl import Workbook

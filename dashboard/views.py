@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from dashboard import charts, queries, tables
 from measurement.domains import InvalidDomain, normalise_domain
@@ -92,7 +92,7 @@ def cached_trend_charts(scan: Scan | None, sector: str | None = None) -> list[di
     )
 
 
-@require_GET
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     scan = queries.latest_finished_scan()
     stats = queries.sector_stats(scan)
@@ -109,7 +109,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def side_by_side(request: HttpRequest) -> HttpResponse:
     scan = queries.latest_finished_scan()
     counts = queries.side_by_side(scan)
@@ -154,7 +154,7 @@ def side_by_side(request: HttpRequest) -> HttpResponse:
 SORT_KEYS = ("name", "domains", *queries.TABLE_CHECKS)
 
 
-@require_GET
+@require_safe
 def sector(request: HttpRequest, sector: str) -> HttpResponse:
     if sector not in Sector.values:
         raise Http404(_("Onbekende sector"))
@@ -220,7 +220,7 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)
     scan = queries.latest_finished_scan()
@@ -317,7 +317,7 @@ def retest(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{reverse('dashboard:organisation', args=[org.slug])}?scan={scan.pk}#hertest")
 
 
-@require_GET
+@require_safe
 @cache_control(no_cache=True)
 def scan_progress(request: HttpRequest, scan_id: int) -> JsonResponse:
     scan = get_object_or_404(Scan, pk=scan_id)
@@ -332,7 +332,7 @@ def scan_progress(request: HttpRequest, scan_id: int) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def domain(request: HttpRequest, name: str) -> HttpResponse:
     try:
         normalised = normalise_domain(name)
@@ -353,7 +353,7 @@ def domain(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def methodology(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -362,7 +362,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = queries.clean_query(request.GET.get("q", ""))
     results = queries.search_organisations(query, limit=50)
@@ -371,7 +371,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/search.html", {"query": query, "results": results})
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60, public=True)
 def suggestions(request: HttpRequest) -> JsonResponse:
     results = queries.search_organisations(request.GET.get("q", ""), limit=10)

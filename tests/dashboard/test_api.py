@@ -103,3 +103,12 @@ def test_the_openapi_description_names_every_route(client, cast):
         "/rounds/",
     ):
         assert path in data["paths"]
+
+
+def test_an_unchanged_answer_revalidates_with_its_etag(client, cast):
+    first = client.get("/api/v1/sectors/")
+    etag = first["ETag"]
+    again = client.get("/api/v1/sectors/", headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again["Cache-Control"] == "public, max-age=300"
+    assert client.head("/api/v1/sectors/").status_code == 200
