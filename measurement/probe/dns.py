@@ -73,6 +73,7 @@ class Resolver:
         self._opening: asyncio.Lock | None = None
         self._in_flight: asyncio.Semaphore | None = None
         self._next = 0
+        self._closed = False
         self.queries_sent = 0
 
     @property
@@ -150,14 +151,24 @@ class Resolver:
         if not self._channels:
             assert self._opening is not None
             async with self._opening:
+                if self._closed:
+                    raise OSError("resolver closed")
                 if not self._channels:
-                    self._channels = [
-                        await UdpChannel.open(self.address, self.port) for _ in range(self.sockets)
-                    ]
+                    opened: list[UdpChannel] = []
+                    try:
+                        for _ in range(self.sockets):
+                            opened.append(await UdpChannel.open(self.address, self.port))
+                    except BaseException:
+                        for channel in opened:
+                            channel.close()
+                        raise
+                    self._channels = opened
         self._next = (self._next + 1) % len(self._channels)
         return self._channels[self._next]
 
     def close(self) -> None:
+        """Close the sockets; later queries answer TIMEOUT rather than open new ones."""
+        self._closed = True
         for channel in self._channels:
             channel.close()
         self._channels = []

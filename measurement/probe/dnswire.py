@@ -143,10 +143,14 @@ class UdpChannel(asyncio.DatagramProtocol):
                 break
             except (OSError, TypeError):
                 continue
-        sock.setblocking(False)
-        sock.connect((address, port))
-        channel = cls()
-        await asyncio.get_running_loop().create_datagram_endpoint(lambda: channel, sock=sock)
+        try:
+            sock.setblocking(False)
+            sock.connect((address, port))
+            channel = cls()
+            await asyncio.get_running_loop().create_datagram_endpoint(lambda: channel, sock=sock)
+        except BaseException:
+            sock.close()
+            raise
         return channel
 
     def connection_made(self, transport) -> None:
