@@ -6,7 +6,8 @@ from typing import Any
 def lab_scanner_settings(lab: Any, **overrides: Any) -> dict[str, Any]:
     """Loopback targets allowed, the lab CA trusted, the lab resolver, short waits.
 
-    The greeting time-out stays above the slow-greeting scenario's 6 s delay.
+    The greeting time-out stays well above the slow-greeting scenario's 6 s delay, also
+    when a loaded machine makes the lab's servers late.
     """
     return {
         "SCANNER_RESOLVER": lab.resolver,
@@ -15,9 +16,9 @@ def lab_scanner_settings(lab: Any, **overrides: Any) -> dict[str, Any]:
         "SCANNER_TRUST_STORE": str(lab.ca_pem),
         "SCANNER_SMTP_PORT": lab.smtp_port,
         "SCANNER_HTTPS_PORT": lab.https_port,
-        "SCANNER_GREETING_TIMEOUT": 8.0,
+        "SCANNER_GREETING_TIMEOUT": 12.0,
         "SCANNER_COMMAND_TIMEOUT": 4.0,
-        "SCANNER_PROBE_TIMEOUT": 20.0,
+        "SCANNER_PROBE_TIMEOUT": 25.0,
         "SCANNER_ADDRESS_GAP": 0.05,
         "SCANNER_RETRY_DELAY": 0.5,
         **overrides,
