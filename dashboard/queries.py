@@ -4,6 +4,7 @@ Figures come from SectorAggregate rows (computed once per scan) or from aggregat
 the database; no function loops in Python over all results of a scan.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -277,6 +278,29 @@ class OrganisationRow:
     def share(self, check: str) -> float:
         entry = self.checks[check]
         return entry["passed"] / entry["measured"] if entry["measured"] else -1.0
+
+
+_SECTOR_ROWS: OrderedDict[tuple, list[OrganisationRow]] = OrderedDict()
+SECTOR_ROWS_KEPT = 32
+
+
+def sector_organisation_rows(scan: Scan | None, sector: str | None) -> list[OrganisationRow]:
+    """organisation_rows of a whole sector, kept in this process for finished scans.
+
+    A finished scan's verdicts do not change (re-judging adds another methodology
+    version), so the rows are aggregated once per scan, version and sector; kept as
+    objects in memory because unpickling a thousand rows from a shared cache costs about
+    as much as the query.
+    """
+    if scan is None or scan.status != Scan.Status.FINISHED:
+        return organisation_rows(scan, sector)
+    key = (scan.pk, scan.methodology_version, sector)
+    rows = _SECTOR_ROWS.get(key)
+    if rows is None:
+        rows = _SECTOR_ROWS[key] = organisation_rows(scan, sector)
+        while len(_SECTOR_ROWS) > SECTOR_ROWS_KEPT:
+            _SECTOR_ROWS.popitem(last=False)
+    return rows
 
 
 def organisation_rows(

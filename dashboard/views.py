@@ -165,7 +165,7 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
     descending = request.GET.get("order") == "desc"
     check = request.GET.get("check", "")
     status = request.GET.get("status", "")
-    all_rows = queries.organisation_rows(scan, sector)
+    all_rows = queries.sector_organisation_rows(scan, sector)
     rows = queries.organisation_rows(scan, sector, query) if query else all_rows
     rows = queries.sort_rows(queries.filter_rows(rows, check, status), sort, descending)
     page = Paginator(rows, SECTOR_ROWS_PER_PAGE).get_page(request.GET.get("page"))
