@@ -428,6 +428,9 @@ def run_scan(scan_id: int, *, progress=None) -> Scan:
     return run_scan_in_process(scan_id, progress=progress)
 
 
+IN_PROCESS_RESOLVE_BATCH = 20_000
+
+
 def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
     """The embedded mode: every phase in this process, batch after batch."""
     scan = start(scan_id)
@@ -435,7 +438,8 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
         size = settings.SCANNER_BATCH_SIZE * 4
         result_ids = list(scan.domain_results.values_list("pk", flat=True).order_by("pk"))
         with _phase(scan_id, "resolve"):
-            for batch in batches(result_ids, size):
+            # Large batches: one event loop keeps every domain's slow tail overlapping.
+            for batch in batches(result_ids, IN_PROCESS_RESOLVE_BATCH):
                 resolve_batch(scan_id, batch)
                 _report(progress, scan_id)
         host_ids = list(
