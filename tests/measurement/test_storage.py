@@ -1,0 +1,24 @@
+import pytest
+
+from measurement.models import Organisation, Scan
+from measurement.pipeline import storable
+from measurement.storage import update_rows
+
+
+def test_nul_characters_from_a_hostile_server_are_escaped_before_storage():
+    value = {"transcript": ["S: \x00\x01garbage", "C: EHLO"], "n": 3}
+    assert storable(value) == {"transcript": ["S: \\x00\x01garbage", "C: EHLO"], "n": 3}
+    clean = {"transcript": ["S: 220 ok"]}
+    assert storable(clean) is clean  # nothing to escape: nothing copied
+
+
+@pytest.mark.django_db
+def test_update_rows_writes_every_field_of_every_row_including_json():
+    scans = [Scan.objects.create(methodology_version="t", scanner_version="t") for _ in range(3)]
+    for number, scan in enumerate(scans):
+        scan.scope = {"number": number, "text": "S: \x00".replace("\x00", "\\x00")}
+        scan.domains_total = number + 10
+    assert update_rows(scans, ["scope", "domains_total"]) == 3
+    stored = {s.pk: (s.scope["number"], s.domains_total) for s in Scan.objects.all()}
+    assert stored == {s.pk: (n, n + 10) for n, s in enumerate(scans)}
+    assert Organisation.objects.count() == 0  # only the rows named were touched
