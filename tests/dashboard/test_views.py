@@ -268,3 +268,11 @@ def test_the_overview_lists_measurement_rounds_with_their_exports(client, cast):
     html = client.get(reverse("dashboard:overview")).content.decode()
     assert f"/export/meting/{cast.round.pk}.xlsx" in html
     assert "ab" * 32 in html  # the round's checksum
+
+
+@pytest.mark.django_db
+def test_pages_start_in_dutch_whatever_the_browser_asks_and_keep_the_chosen_language(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page.headers["Content-Language"] == "nl"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get("/").headers["Content-Language"] == "en"
