@@ -231,13 +231,20 @@ class DnsServer:
 
     async def __aenter__(self) -> "DnsServer":
         loop = asyncio.get_running_loop()
-        self._transport, _ = await loop.create_datagram_endpoint(
-            lambda: _DnsProtocol(self), local_addr=(self.address, 0)
-        )
-        self.port = self._transport.get_extra_info("sockname")[1]
-        # The same port over TCP, for answers too large for UDP (RFC 7766).
-        self._tcp = await asyncio.start_server(self._serve_tcp, self.address, self.port)
-        return self
+        # TCP first (its port space is the busy one on a shared machine), then UDP on the
+        # same number, for answers too large for UDP (RFC 7766).
+        for _ in range(20):
+            self._tcp = await asyncio.start_server(self._serve_tcp, self.address, 0)
+            self.port = self._tcp.sockets[0].getsockname()[1]
+            try:
+                self._transport, _ = await loop.create_datagram_endpoint(
+                    lambda: _DnsProtocol(self), local_addr=(self.address, self.port)
+                )
+                return self
+            except OSError:
+                self._tcp.close()
+                await self._tcp.wait_closed()
+        raise OSError("no port free for both UDP and TCP")
 
     async def __aexit__(self, *exc) -> None:
         self._transport.close()
