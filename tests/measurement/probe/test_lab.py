@@ -12,9 +12,11 @@ import time
 import pytest
 
 from measurement.probe.dns import Resolver, resolve_host, resolve_mx
-from measurement.probe.engine import ProbeConfig, observe_domains
+from measurement.probe.engine import ProbeConfig, observe_domains, probe_pairs
+from measurement.probe.mtasts import observe_mta_sts
 from measurement.probe.observations import DnssecStatus, Outcome
 from measurement.probe.smtp import probe_smtp
+from measurement.probe.tlsrpt import observe_tls_rpt
 
 pytestmark = pytest.mark.lab
 
@@ -262,8 +264,6 @@ def test_one_address_is_never_contacted_twice_at_once(lab):
     since = time.time()
 
     async def run():
-        from measurement.probe.engine import probe_pairs
-
         return await probe_pairs(
             [(name, address) for name in names], lab_config(lab, address_gap=0.15)
         )
@@ -284,3 +284,49 @@ def test_a_loopback_address_is_not_contacted_outside_lab_mode(lab):
     probe = observed[domain_of(lab, "dane-ta")].probes[0]
     assert probe.outcome is Outcome.NOT_ALLOWED
     assert our_connections(lab, since, probe.address) == []
+
+
+# --- MTA-STS and TLS-RPT ----------------------------------------------------------------
+
+
+def observe_policy(lab, name: str, **options):
+    async def work(resolver):
+        return await observe_mta_sts(
+            resolver, domain_of(lab, name), port=lab.https_port, timeout=5.0, **options
+        )
+
+    return resolve(lab, work)
+
+
+def test_an_announced_policy_is_fetched_with_its_chain(lab):
+    obs = observe_policy(lab, "mta-sts-enforce", lab_mode=True)
+    ca_der = ssl.PEM_cert_to_DER_cert(lab.ca_pem.read_text())
+    assert obs.fetch_outcome is Outcome.OK, obs.fetch_detail
+    assert (obs.http_status, obs.content_type.split(";")[0]) == (200, "text/plain")
+    assert "mode: enforce" in obs.policy_text
+    assert obs.chain[-1] == ca_der
+    assert (
+        obs.policy_url
+        == f"https://mta-sts.{domain_of(lab, 'mta-sts-enforce')}/.well-known/mta-sts.txt"
+    )
+
+
+def test_a_missing_policy_file_is_seen_as_its_http_status(lab):
+    obs = observe_policy(lab, "mta-sts-no-policy", lab_mode=True)
+    assert (obs.fetch_outcome, obs.http_status) == (Outcome.OK, 404)
+
+
+def test_no_policy_is_fetched_without_an_sts_record(lab):
+    obs = observe_policy(lab, "dane-ee", lab_mode=True)
+    assert obs.fetch_outcome is None and obs.policy_url == ""
+
+
+def test_a_policy_host_on_loopback_is_not_contacted_outside_lab_mode(lab):
+    obs = observe_policy(lab, "mta-sts-enforce", lab_mode=False)
+    assert obs.fetch_outcome is Outcome.NOT_ALLOWED
+
+
+def test_the_tls_rpt_record_is_read_as_one_string_per_record(lab):
+    obs = resolve(lab, lambda r: observe_tls_rpt(r, domain_of(lab, "tls-rpt-valid")))
+    assert obs.txt.status is DnssecStatus.SECURE
+    assert list(obs.txt.records) == list(lab.scenario("tls-rpt-valid").tls_rpt_txt)
