@@ -12,23 +12,19 @@ from django.views.decorators.http import require_safe
 from dashboard import queries
 from dashboard.openapi import OPENAPI
 from measurement.domains import InvalidDomain, normalise_domain
-from measurement.models import Domain, DomainResult, Organisation, Scan, Sector
+from measurement.models import (
+    VERDICT_COLUMNS,
+    Domain,
+    DomainResult,
+    Organisation,
+    Scan,
+    Sector,
+)
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 CACHE_SECONDS = 300
-VERDICT_FIELDS = (
-    "mx",
-    "dnssec",
-    "starttls",
-    "dane",
-    "dane_end_to_end",
-    "dane_rollover",
-    "starttls_dane",
-    "mta_sts",
-    "mta_sts_mode",
-    "tls_rpt",
-)
+VERDICT_FIELDS = VERDICT_COLUMNS
 
 
 class NotFound(Exception):

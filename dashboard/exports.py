@@ -16,22 +16,10 @@ from django.utils.formats import number_format
 from django.views.decorators.http import require_safe
 
 from dashboard import queries
-from measurement.models import DomainResult, Scan, Sector
+from measurement.models import VERDICT_COLUMNS, DomainResult, Scan, Sector
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
-VERDICT_COLUMNS = (
-    "mx",
-    "dnssec",
-    "starttls",
-    "dane",
-    "dane_end_to_end",
-    "dane_rollover",
-    "starttls_dane",
-    "mta_sts",
-    "mta_sts_mode",
-    "tls_rpt",
-)
 DOMAIN_COLUMNS = (
     "scan_id",
     "scan_date",

@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 description of the JSON API, served at /api/v1/openapi.json."""
 
+from measurement.models import VERDICT_COLUMNS
+
 _OUTCOME = {
     "type": ["string", "null"],
     "enum": ["pass", "fail", "not_applicable", "not_testable", "error", None],
@@ -248,18 +250,7 @@ OPENAPI = {
                     "verdicts": {
                         "type": "object",
                         "properties": {
-                            name: _OUTCOME
-                            for name in (
-                                "mx",
-                                "dnssec",
-                                "starttls",
-                                "dane",
-                                "dane_end_to_end",
-                                "dane_rollover",
-                                "starttls_dane",
-                                "mta_sts",
-                                "tls_rpt",
-                            )
+                            name: _OUTCOME for name in VERDICT_COLUMNS if name != "mta_sts_mode"
                         }
                         | {"mta_sts_mode": {"type": ["string", "null"]}},
                     },

@@ -304,6 +304,20 @@ class SectorAggregate(models.Model):
         return round(100 * self.passed / self.measured, 1) if self.measured else None
 
 
+# Every verdict column of DomainResult, in the order exports and the API show them.
+VERDICT_COLUMNS = (
+    "mx",
+    "dnssec",
+    "starttls",
+    "dane",
+    "dane_end_to_end",
+    "dane_rollover",
+    "starttls_dane",
+    "mta_sts",
+    "mta_sts_mode",
+    "tls_rpt",
+)
+
 # Pseudo-checks stored in SectorAggregate beside CHECKS (their count is in `passed`,
 # measured domains in `passed + failed`):
 #   mta_sts_testing: MTA-STS published in mode testing (a valid policy, not enforced);

@@ -25,7 +25,15 @@ from django.utils import timezone
 
 from measurement import aggregation
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION, judge_domain
-from measurement.models import CHECKS, Domain, DomainResult, HostResult, Organisation, Scan
+from measurement.models import (
+    CHECKS,
+    VERDICT_COLUMNS,
+    Domain,
+    DomainResult,
+    HostResult,
+    Organisation,
+    Scan,
+)
 from measurement.probe import engine
 from measurement.probe.observations import (
     DomainObservation,
@@ -314,7 +322,7 @@ def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | 
     return len(todo)
 
 
-VERDICT_FIELDS = ("mx", *CHECKS, "mta_sts_mode")
+VERDICT_FIELDS = VERDICT_COLUMNS
 
 
 def _observation_of(row: DomainResult) -> DomainObservation | None:
