@@ -40,3 +40,19 @@ def own_source_address() -> str:
 def ours(log, source: str) -> list:
     """The lab's SMTP connection records made from `source`: other test runs share the lab."""
     return [record for record in log if record.protocol == "smtp" and record.peer == source]
+
+
+def overlapping_connections(records) -> list[str]:
+    """Addresses that had two connections open at once, from the servers' own log."""
+    by_address: dict[str, list] = {}
+    for record in records:
+        by_address.setdefault(record.server, []).append(record)
+    overlapping = []
+    for address, connections in by_address.items():
+        connections.sort(key=lambda r: r.start)
+        if any(
+            later.start < earlier.end
+            for earlier, later in zip(connections, connections[1:], strict=False)
+        ):
+            overlapping.append(address)
+    return overlapping

@@ -11,6 +11,7 @@ from measurement.models import Domain, DomainResult, HostResult, Organisation, S
 from tests.measurement.scan_fixtures import (
     lab_settings,
     ours,
+    overlapping_connections,
     own_source_address,
     register_scenarios,
 )
@@ -79,13 +80,7 @@ def test_each_host_and_address_is_probed_once_however_many_domains_share_it(scan
 @pytest.mark.django_db
 def test_never_two_connections_to_one_address_at_once_and_never_mail_or_rcpt(scanned):
     _, log = scanned
-    by_address = {}
-    for record in log:
-        by_address.setdefault(record.server, []).append(record)
-    for address, records in by_address.items():
-        records.sort(key=lambda r: r.start)
-        for earlier, later in zip(records, records[1:], strict=False):
-            assert later.start >= earlier.end, address
+    assert overlapping_connections(log) == []
     for record in log:
         verbs = {command.split()[0].upper() for command in record.commands if command.split()}
         assert not verbs & {"MAIL", "RCPT", "DATA"}, record

@@ -13,7 +13,7 @@ import pytest
 
 from config.lab import lab_scanner_settings
 from lab.scenarios import SCENARIOS
-from tests.measurement.scan_fixtures import ours, own_source_address
+from tests.measurement.scan_fixtures import ours, overlapping_connections, own_source_address
 from tests.system.services import (
     PYTHON,
     REPO,
@@ -139,13 +139,7 @@ def _assert_complete_and_correct(data):
 def _assert_polite(lab, data, source):
     records = [r for r in ours(lab.connection_log(), source) if r.start >= data["started"]]
     assert records, "the lab saw our workers' connections"
-    by_address = {}
-    for record in records:
-        by_address.setdefault(record.server, []).append(record)
-    for address, connections in by_address.items():
-        connections.sort(key=lambda r: r.start)
-        for earlier, later in zip(connections, connections[1:], strict=False):
-            assert later.start >= earlier.end, f"two workers on {address} at once"
+    assert overlapping_connections(records) == [], "two workers on one address at once"
 
 
 def test_a_scan_on_two_workers_gives_every_expected_verdict_and_stays_polite(system, lab):
