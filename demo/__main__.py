@@ -7,6 +7,7 @@ the dashboard on http://127.0.0.1:8000 until Ctrl-C, then stops the lab it start
 """
 
 import os
+import signal
 import sys
 
 SCALE_DOMAINS = 40
@@ -14,6 +15,8 @@ HOST_PORT = os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000")
 
 
 def main() -> int:
+    # A polite `kill` (SIGTERM) ends the demo like Ctrl-C: the lab it started is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from config.lab import lab_scanner_settings
     from lab import control
