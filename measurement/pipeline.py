@@ -8,9 +8,12 @@ moves their frozen results in and out of the database.
 """
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import logging
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -442,31 +445,27 @@ def run_scan(scan_id: int, *, progress=None) -> Scan:
     return run_scan_in_process(scan_id, progress=progress)
 
 
-IN_PROCESS_RESOLVE_BATCH = 20_000
+STREAM_CHUNK = 500  # domains judged and stored together in the embedded mode
+STREAM_FLUSH_SECONDS = 1.0
 
 
 def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
-    """The embedded mode: every phase in this process, batch after batch."""
+    """The embedded mode: one event loop resolves and probes every domain, streaming.
+
+    The loop runs in a thread of its own and hands over finished domains (with their
+    probes, each (host, address) probed once for the whole scan) in chunks; this thread
+    judges and stores each chunk while the loop goes on, so probe time-outs hide behind
+    the other domains' work and a failure keeps every chunk already stored.
+    """
     scan = start(scan_id)
     try:
-        size = settings.SCANNER_BATCH_SIZE * 4
-        result_ids = list(scan.domain_results.values_list("pk", flat=True).order_by("pk"))
-        with _phase(scan_id, "resolve"):
-            # Large batches: one event loop keeps every domain's slow tail overlapping.
-            for batch in batches(result_ids, IN_PROCESS_RESOLVE_BATCH):
-                resolve_batch(scan_id, batch)
-                _report(progress, scan_id)
-        host_ids = list(
-            scan.host_results.filter(outcome=PENDING).values_list("pk", flat=True).order_by("pk")
+        todo = dict(
+            scan.domain_results.filter(judged_at__isnull=True).values_list("domain_name", "pk")
         )
-        Scan.objects.filter(pk=scan_id).update(hosts_total=len(host_ids))
-        with _phase(scan_id, "probe"):
-            # One batch for every pair: in one event loop the per-IP limiter sees them all.
-            probe_batch(scan_id, host_ids)
-            _report(progress, scan_id)
-        with _phase(scan_id, "judge"):
-            for batch in batches(result_ids, size):
-                judge_batch(scan_id, batch)
+        stored_pairs = set(scan.host_results.values_list("host", "address"))
+        with _phase(scan_id, "observe, judge and store"):
+            for chunk in _observe_in_thread(list(todo), probe_config()):
+                _store_observed(scan, chunk, todo, stored_pairs)
                 _report(progress, scan_id)
         with _phase(scan_id, "aggregate"):
             return finish_scan(scan_id)
@@ -474,6 +473,83 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
         log.exception("scan %s failed", scan_id)
         fail_scan(scan_id, f"{type(exc).__name__}: {exc}")
         raise
+
+
+def _observe_in_thread(names: list[str], config) -> Iterator[list[DomainObservation]]:
+    """engine.observe_domains in a thread with its own event loop, in chunks."""
+    handover: queue.Queue = queue.Queue(maxsize=4)  # bounds memory: 4 chunks waiting
+    done = object()
+
+    async def observe() -> None:
+        chunk: list[DomainObservation] = []
+        flushed = time.monotonic()
+        async for observation in engine.observe_domains(names, config):
+            chunk.append(observation)
+            if len(chunk) >= STREAM_CHUNK or time.monotonic() - flushed > STREAM_FLUSH_SECONDS:
+                await asyncio.to_thread(handover.put, chunk)
+                chunk, flushed = [], time.monotonic()
+        if chunk:
+            await asyncio.to_thread(handover.put, chunk)
+
+    def produce() -> None:
+        try:
+            asyncio.run(observe())
+        except BaseException as exc:  # handed to the consumer, which raises it
+            handover.put(exc)
+        finally:
+            handover.put(done)
+
+    threading.Thread(target=produce, name="scan-event-loop", daemon=True).start()
+    while (item := handover.get()) is not done:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def _store_observed(
+    scan: Scan,
+    observations: list[DomainObservation],
+    result_ids: dict[str, int],
+    stored_pairs: set[tuple[str, str]],
+) -> None:
+    """Judge finished domains and store them with their not yet stored probes."""
+    new_probes = {}
+    for observation in observations:
+        for probe in observation.probes:
+            pair = (probe.host, probe.address)
+            if pair not in stored_pairs:
+                new_probes[pair] = probe
+    host_rows = []
+    for (host, address), probe in new_probes.items():
+        row = HostResult(scan=scan, host=host, address=address, claimed_by="in-process")
+        _fill_host_result(row, probe)
+        host_rows.append(row)
+    rows = {
+        row.pk: row
+        for row in DomainResult.objects.filter(
+            pk__in=[result_ids[o.domain] for o in observations], judged_at__isnull=True
+        )
+    }
+    now = timezone.now()
+    judged = []
+    for observation in observations:
+        row = rows.get(result_ids[observation.domain])
+        if row is None:
+            continue
+        facts = dataclasses.replace(observation, probes=())
+        row.evidence = {"mx": _mx_list(observation), "observation": storable(to_json(facts))}
+        _store_verdicts(row, judge_domain(observation, trust_store=trust_store(), now=now), now)
+        judged.append(row)
+    with transaction.atomic():
+        HostResult.objects.bulk_create(host_rows, ignore_conflicts=True, batch_size=1000)
+        update_rows(judged, ["evidence", "judged_at", "reasons", *VERDICT_FIELDS])
+        stored_pairs.update(new_probes)
+        Scan.objects.filter(pk=scan.pk).update(
+            heartbeat_at=now,
+            domains_done=F("domains_done") + len(judged),
+            hosts_done=F("hosts_done") + len(host_rows),
+            hosts_total=F("hosts_total") + len(host_rows),
+        )
 
 
 @contextmanager
@@ -532,8 +608,6 @@ def request_retest(organisation: Organisation) -> Scan:
 
 
 def _run_in_thread(scan_id: int) -> None:
-    import threading
-
     from django.db import connection
 
     def target() -> None:
