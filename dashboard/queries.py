@@ -58,7 +58,7 @@ SIDE_BY_SIDE_LABELS = {
     "mta_sts_only": _("alleen MTA-STS"),
     "neither": _("geen van beide"),
 }
-FULL_SCAN_KINDS = (Scan.Kind.SCHEDULED, Scan.Kind.ROUND)
+FULL_SCAN_KINDS = (Scan.Kind.SCHEDULED, Scan.Kind.FULL, Scan.Kind.ROUND)
 MAX_SEARCH_LENGTH = 100
 PROVIDER_CACHE_SECONDS = 24 * 3600
 

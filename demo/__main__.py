@@ -28,9 +28,12 @@ def main() -> int:
     )  # owner "pytest": stopped by detach() below when nobody else uses it
     try:
         lab = Lab.at(state)
-        # The scanner reads its settings at start-up: point it at the lab before Django loads.
+        # The demo runs on embedded defaults against the lab, whatever this shell has set:
+        # synthetic organisations must never reach a real database or a real resolver.
+        for name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"):
+            os.environ.pop(name, None)
         for name, value in lab_scanner_settings(lab).items():
-            os.environ.setdefault(name, str(value))
+            os.environ[name] = str(value)
         import django
 
         django.setup()

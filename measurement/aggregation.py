@@ -45,20 +45,25 @@ def aggregate_scan(scan: Scan, methodology_version: str | None = None) -> int:
             field = _OUTCOME_FIELDS.get(row[check])
             if field:
                 rows[(row["sector"], check)][field] += row["n"]
-        # Organisation compliance: measured when any domain passed or failed, compliant
-        # when none failed (DESIGN.md section 2, "Organisation").
+        # Organisation compliance (DESIGN.md section 2, "Organisation"): measured when any
+        # mail domain passed or failed; compliant when all its mail domains pass, so a
+        # domain we could not test (or an error of ours) keeps it from counting as such.
+        # Domains without mail (not_applicable) are not mail domains and do not count.
         per_org = (
             results.values("sector", "organisation")
             .annotate(
                 passed=Count("id", filter=Q(**{check: Outcome.PASS})),
                 failed=Count("id", filter=Q(**{check: Outcome.FAIL})),
+                unknown=Count(
+                    "id", filter=Q(**{f"{check}__in": [Outcome.NOT_TESTABLE, Outcome.ERROR]})
+                ),
             )
             .order_by()
         )
         for row in per_org:
             if row["passed"] or row["failed"]:
                 rows[(row["sector"], check)]["organisations_measured"] += 1
-                if not row["failed"]:
+                if not row["failed"] and not row["unknown"]:
                     rows[(row["sector"], check)]["organisations_compliant"] += 1
 
     # MTA-STS in testing mode: a published policy that is not enforced.

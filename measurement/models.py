@@ -138,6 +138,7 @@ class Outcome(models.TextChoices):
 class Scan(models.Model):
     class Kind(models.TextChoices):
         SCHEDULED = "scheduled", _("gepland")
+        FULL = "full", _("volledig, met de hand gestart")
         ON_DEMAND = "on_demand", _("op verzoek")
         ROUND = "round", _("meetronde")
 

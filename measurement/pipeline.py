@@ -222,11 +222,7 @@ def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None, claim: s
     todo = _claim_pairs(scan, host_result_ids, claim or f"local-{uuid.uuid4().hex}")
     if not todo:
         return 0
-    observations = asyncio.run(
-        engine.probe_pairs(
-            [(r.host, r.address) for r in todo], probe_config(), limiter=limiter or _limiter()
-        )
-    )
+    observations = asyncio.run(_probe([(r.host, r.address) for r in todo], limiter or _limiter()))
     by_pair = {(o.host, o.address): o for o in observations}
     for row in todo:
         _fill_host_result(row, by_pair[(row.host, row.address)])
@@ -237,6 +233,21 @@ def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None, claim: s
         )
         _progress(scan_id, hosts_done=len(todo))
     return len(todo)
+
+
+async def _probe(pairs: list[tuple[str, str]], limiter) -> list[SmtpObservation]:
+    try:
+        return await engine.probe_pairs(pairs, probe_config(), limiter=limiter)
+    finally:
+        if limiter is not None and hasattr(limiter, "close"):
+            await limiter.close()
+
+
+def release_claims(claim: str) -> int:
+    """Give back the pairs a batch claimed but did not probe (it ran out of time)."""
+    return HostResult.objects.filter(outcome=PENDING, claimed_by=claim).update(
+        claimed_by="", claimed_at=None
+    )
 
 
 def claimable_pairs(scan: Scan):
@@ -271,10 +282,10 @@ def _progress(scan_id: int, **increments: int) -> None:
 
 def _fill_host_result(row: HostResult, obs: SmtpObservation) -> None:
     row.outcome = obs.outcome.value
-    row.detail = storable(obs.detail[:500])
+    row.detail = storable(obs.detail)[:500]
     row.starttls = obs.starttls_offered
     row.tls_version = obs.tls_version
-    row.cipher = obs.cipher[:100]
+    row.cipher = storable(obs.cipher)[:100]
     row.observation = storable(to_json(obs))
     row.probed_at = timezone.now()
 
@@ -303,22 +314,32 @@ def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | 
     A domain is judged once: rows that already carry a verdict are skipped.
     """
     scan = Scan.objects.get(pk=scan_id)
-    todo = list(DomainResult.objects.filter(pk__in=result_ids, scan=scan, judged_at__isnull=True))
-    if not todo:
-        return 0
     if methodology_version is None:
         _ensure_open(scan)
-    observations = {r.pk: _observation_of(r) for r in todo}
-    probes = _probes_for(scan, observations.values())
-    now = timezone.now()
-    for row in todo:
-        obs = observations[row.pk]
-        if obs is None:
-            _store_verdicts(row, None, now)
-            continue
-        full = engine.assemble(obs, probes)
-        _store_verdicts(row, judge_domain(full, trust_store=trust_store(), now=now), now)
+    # Certificates are judged as they were when the scan measured them, also on re-judging.
+    measured_at = scan.started_at or timezone.now()
     with transaction.atomic():
+        # Locked while judged: a second batch holding the same rows (a redelivery, the
+        # watchdog) skips them, so each domain is judged and counted once.
+        todo = list(
+            DomainResult.objects.select_for_update(skip_locked=True).filter(
+                pk__in=result_ids, scan=scan, judged_at__isnull=True
+            )
+        )
+        if not todo:
+            return 0
+        observations = {r.pk: _observation_of(r) for r in todo}
+        probes = _probes_for(scan, observations.values())
+        now = timezone.now()
+        for row in todo:
+            obs = observations[row.pk]
+            if obs is None:
+                _store_verdicts(row, None, now)
+                continue
+            verdicts = judge_domain(
+                engine.assemble(obs, probes), trust_store=trust_store(), now=measured_at
+            )
+            _store_verdicts(row, verdicts, now)
         update_rows(todo, ["judged_at", "reasons", "evidence", *VERDICT_FIELDS])
         if methodology_version is None:
             _progress(scan_id, domains_done=len(todo))
@@ -476,9 +497,23 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
 
 
 def _observe_in_thread(names: list[str], config) -> Iterator[list[DomainObservation]]:
-    """engine.observe_domains in a thread with its own event loop, in chunks."""
+    """engine.observe_domains in a thread with its own event loop, in chunks.
+
+    When the consumer stops early (an error while storing), the loop is told to stop too,
+    so no thread, loop or socket outlives the scan.
+    """
     handover: queue.Queue = queue.Queue(maxsize=4)  # bounds memory: 4 chunks waiting
+    stop = threading.Event()
     done = object()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                handover.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     async def observe() -> None:
         chunk: list[DomainObservation] = []
@@ -486,24 +521,30 @@ def _observe_in_thread(names: list[str], config) -> Iterator[list[DomainObservat
         async for observation in engine.observe_domains(names, config):
             chunk.append(observation)
             if len(chunk) >= STREAM_CHUNK or time.monotonic() - flushed > STREAM_FLUSH_SECONDS:
-                await asyncio.to_thread(handover.put, chunk)
+                if not await asyncio.to_thread(hand_over, chunk):
+                    return
                 chunk, flushed = [], time.monotonic()
         if chunk:
-            await asyncio.to_thread(handover.put, chunk)
+            await asyncio.to_thread(hand_over, chunk)
 
     def produce() -> None:
         try:
             asyncio.run(observe())
         except BaseException as exc:  # handed to the consumer, which raises it
-            handover.put(exc)
+            hand_over(exc)
         finally:
-            handover.put(done)
+            hand_over(done)
 
-    threading.Thread(target=produce, name="scan-event-loop", daemon=True).start()
-    while (item := handover.get()) is not done:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+    producer = threading.Thread(target=produce, name="scan-event-loop", daemon=True)
+    producer.start()
+    try:
+        while (item := handover.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        producer.join(timeout=30)
 
 
 def _store_observed(
@@ -531,6 +572,7 @@ def _store_observed(
         )
     }
     now = timezone.now()
+    measured_at = scan.started_at or now
     judged = []
     for observation in observations:
         row = rows.get(result_ids[observation.domain])
@@ -538,7 +580,8 @@ def _store_observed(
             continue
         facts = dataclasses.replace(observation, probes=())
         row.evidence = {"mx": _mx_list(observation), "observation": storable(to_json(facts))}
-        _store_verdicts(row, judge_domain(observation, trust_store=trust_store(), now=now), now)
+        verdicts = judge_domain(observation, trust_store=trust_store(), now=measured_at)
+        _store_verdicts(row, verdicts, now)
         judged.append(row)
     with transaction.atomic():
         HostResult.objects.bulk_create(host_rows, ignore_conflicts=True, batch_size=1000)
@@ -594,11 +637,12 @@ def request_retest(organisation: Organisation) -> Scan:
     """Plan and start a re-test of one organisation, rate-limited per organisation and overall."""
     per_org_key = f"retest:org:{organisation.pk}"
     hour_key = f"retest:hour:{timezone.now():%Y%m%d%H}"
+    if cache.get(hour_key, 0) >= settings.SCANNER_RETEST_PER_HOUR:
+        raise RetestRateLimited(3600 - timezone.now().minute * 60)
     if not cache.add(per_org_key, 1, settings.SCANNER_RETEST_PER_ORGANISATION_SECONDS):
         raise RetestRateLimited(settings.SCANNER_RETEST_PER_ORGANISATION_SECONDS)
     cache.add(hour_key, 0, 3600)
-    if cache.incr(hour_key) > settings.SCANNER_RETEST_PER_HOUR:
-        raise RetestRateLimited(3600 - timezone.now().minute * 60)
+    cache.incr(hour_key)
     scan = plan_scan(kind=Scan.Kind.ON_DEMAND, organisation=organisation)
     if settings.CELERY_BROKER_URL:
         transaction.on_commit(lambda: run_scan(scan.pk))
@@ -627,8 +671,21 @@ def _run_in_thread(scan_id: int) -> None:
 def rejudge_scan(scan_id: int, methodology_version: str = METHODOLOGY_VERSION) -> int:
     """Judge a scan's stored observations again as a new set of verdicts; never overwrite."""
     scan = Scan.objects.get(pk=scan_id)
-    if DomainResult.objects.filter(scan=scan, methodology_version=methodology_version).exists():
+    existing = DomainResult.objects.filter(scan=scan, methodology_version=methodology_version)
+    if existing.exists() and not existing.filter(judged_at__isnull=True).exists():
         return 0
+    if not existing.exists():
+        _copy_for_rejudging(scan, methodology_version)
+    new_ids = existing.filter(judged_at__isnull=True).values_list("pk", flat=True)
+    judged = 0
+    for batch in batches(list(new_ids), settings.SCANNER_BATCH_SIZE):
+        judged += judge_batch(scan_id, batch, methodology_version=methodology_version)
+    aggregation.aggregate_scan(scan, methodology_version)
+    return judged
+
+
+@transaction.atomic
+def _copy_for_rejudging(scan: Scan, methodology_version: str) -> None:
     originals = scan.domain_results.filter(methodology_version=scan.methodology_version)
     DomainResult.objects.bulk_create(
         (
@@ -645,11 +702,3 @@ def rejudge_scan(scan_id: int, methodology_version: str = METHODOLOGY_VERSION) -
         ),
         batch_size=1000,
     )
-    new_ids = DomainResult.objects.filter(
-        scan=scan, methodology_version=methodology_version
-    ).values_list("pk", flat=True)
-    judged = 0
-    for batch in batches(list(new_ids), settings.SCANNER_BATCH_SIZE):
-        judged += judge_batch(scan_id, batch, methodology_version=methodology_version)
-    aggregation.aggregate_scan(scan, methodology_version)
-    return judged

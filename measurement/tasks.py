@@ -10,6 +10,7 @@ round; every batch is idempotent.
 import logging
 
 from celery import chord, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 from kombu.exceptions import OperationalError as BrokerError
@@ -55,9 +56,17 @@ def judge(self, scan_id: int, result_ids: list[int]) -> int:
 
 
 def _guarded(task, scan_id, function, *args):
-    """Retry infrastructure errors; anything else fails the scan and keeps its results."""
+    """Retry infrastructure errors; anything else fails the scan and keeps its results.
+
+    A batch that runs out of time gives its unprobed pairs back: `advance` sends them out
+    again (at most MAX_ROUNDS times) instead of failing a whole scan for one slow batch.
+    """
     try:
         return function(*args)
+    except SoftTimeLimitExceeded:
+        released = pipeline.release_claims(task.request.id)
+        log.warning("scan %s: %s ran out of time; %s pairs released", scan_id, task.name, released)
+        return 0
     except INFRASTRUCTURE_ERRORS:
         if task.request.retries >= task.max_retries:
             pipeline.fail_scan(scan_id, "infrastructure errors persisted; see the worker log")
@@ -82,7 +91,11 @@ def advance(self, scan_id: int, *_chord_results) -> str:
     )
     if unresolved:
         return _fan_out(scan, "resolve", resolve, pipeline.batches(unresolved, size))
-    pending = list(pipeline.claimable_pairs(scan).values_list("pk", flat=True))
+    # Ordered by address: the pairs of one address share a batch instead of several
+    # workers queueing on that address's lock.
+    pending = list(
+        pipeline.claimable_pairs(scan).order_by("address", "host").values_list("pk", flat=True)
+    )
     if pending:
         Scan.objects.filter(pk=scan_id, hosts_total=0).update(hosts_total=scan.host_results.count())
         return _fan_out(scan, "probe", probe, pipeline.batches(pending, size))
@@ -118,9 +131,12 @@ def resume_stalled_scans() -> list[int]:
     return stalled
 
 
-@shared_task(**BATCH_TASK)
+@shared_task
 def scheduled_scan() -> int:
-    """The scheduled full scan (Celery beat, SCAN_SCHEDULE_CRON)."""
+    """The scheduled full scan (Celery beat, SCAN_SCHEDULE_CRON).
+
+    Not acks_late and not retried: a redelivery must not plan a second full scan.
+    """
     scan = pipeline.plan_scan(kind=Scan.Kind.SCHEDULED)
     start_scan(scan.pk)
     return scan.pk

@@ -42,18 +42,23 @@ def test_not_testable_and_not_applicable_domains_stay_out_of_the_percentage(scan
     assert row.percentage == 50.0
 
 
-def test_an_organisation_is_compliant_only_when_every_measured_domain_passes(scan):
-    good = Organisation.objects.create(name="P1", sector="provincie", source="manual", slug="p1")
-    mixed = Organisation.objects.create(name="P2", sector="provincie", source="manual", slug="p2")
-    silent = Organisation.objects.create(name="P3", sector="provincie", source="manual", slug="p3")
+def test_an_organisation_is_compliant_only_when_every_mail_domain_passes(scan):
+    def organisation(name):
+        return Organisation.objects.create(
+            name=name, sector="provincie", source="manual", slug=name
+        )
+
+    good, partly_unknown, mixed, silent = (organisation(n) for n in ("p1", "p2", "p3", "p4"))
     _result(scan, good, "p1.nl", starttls="pass")
-    _result(scan, good, "p1-mail.nl", starttls="not_testable")
-    _result(scan, mixed, "p2.nl", starttls="pass")
-    _result(scan, mixed, "p2-mail.nl", starttls="fail")
-    _result(scan, silent, "p3.nl", starttls="not_testable")
+    _result(scan, good, "p1-nomail.nl", starttls="not_applicable")
+    _result(scan, partly_unknown, "p2.nl", starttls="pass")
+    _result(scan, partly_unknown, "p2-mail.nl", starttls="not_testable")
+    _result(scan, mixed, "p3.nl", starttls="pass")
+    _result(scan, mixed, "p3-mail.nl", starttls="fail")
+    _result(scan, silent, "p4.nl", starttls="not_testable")
     aggregate_scan(scan)
     row = _row(scan, "provincie", "starttls")
-    assert row.organisations_measured == 2
+    assert row.organisations_measured == 3
     assert row.organisations_compliant == 1
 
 

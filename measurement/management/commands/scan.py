@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
 from measurement import pipeline
+from measurement.domains import InvalidDomain, normalise_domain
 from measurement.models import Organisation, Scan, Sector
 
 
@@ -33,7 +34,20 @@ class Command(BaseCommand):
         organisation = None
         if options["organisation"]:
             organisation = self._organisation(options["organisation"])
-        kind = Scan.Kind.ROUND if options["round_name"] else Scan.Kind.ON_DEMAND
+        domain = options["domain"]
+        if domain:
+            try:
+                domain = normalise_domain(domain)
+            except InvalidDomain as exc:
+                raise CommandError(str(exc)) from None
+        scoped = bool(organisation or options["sector"] or domain)
+        if options["round_name"] and scoped:
+            raise CommandError("a measurement round covers the whole register: drop the scope")
+        if options["round_name"]:
+            kind = Scan.Kind.ROUND
+        else:
+            # Only a scan of the whole register counts in the sector figures and trends.
+            kind = Scan.Kind.ON_DEMAND if scoped else Scan.Kind.FULL
         if (
             options["round_name"]
             and Scan.objects.filter(kind=Scan.Kind.ROUND, name=options["round_name"]).exists()
@@ -44,7 +58,7 @@ class Command(BaseCommand):
             name=options["round_name"] or "",
             organisation=organisation,
             sector=options["sector"],
-            domain=options["domain"],
+            domain=domain,
         )
         if not scan.domains_total:
             pipeline.fail_scan(scan.pk, "no domains in scope")

@@ -1,0 +1,42 @@
+"""`manage.py scan`: scope, kinds and refusals."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from measurement.models import Scan
+from tests.measurement.scan_fixtures import lab_settings, register_scenarios
+
+pytestmark = pytest.mark.django_db
+
+
+def _scan(*args) -> str:
+    out = StringIO()
+    call_command("scan", "--no-progress", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_round_covers_the_whole_register_and_refuses_a_scope():
+    with pytest.raises(CommandError, match="whole register"):
+        _scan("--round", "Nulmeting 2026", "--sector", "gemeente")
+    assert not Scan.objects.exists()
+
+
+def test_an_invalid_domain_is_refused_before_anything_is_planned():
+    with pytest.raises(CommandError, match="leeg label"):
+        _scan("--domain", "a..nl")
+    assert not Scan.objects.exists()
+
+
+def test_one_domain_is_scanned_on_demand_and_a_whole_register_scan_counts_as_full(lab):
+    register_scenarios([lab.scenario("dane-ee"), lab.scenario("no-starttls")])
+    with override_settings(**lab_settings(lab)):
+        _scan("--domain", "DANE-EE.example.")
+        _scan()
+    one, full = Scan.objects.order_by("pk")
+    assert (one.kind, one.domains_total, one.status) == ("on_demand", 1, "finished")
+    assert (full.kind, full.domains_total, full.status) == ("full", 2, "finished")
+    assert full.domain_results.get(domain_name="dane-ee.example").dane == "pass"
+    assert full.domain_results.get(domain_name="no-starttls.example").starttls == "fail"
