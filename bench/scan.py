@@ -113,7 +113,7 @@ def child_embedded(count: int) -> None:
            f"; {scan.hosts_total} (host, address) pairs probed")  # fmt: skip
 
 
-def distributed(count: int, workers: int) -> None:
+def distributed(count: int, workers: int, concurrency: int) -> None:
     """On `workers` Celery worker processes over Redis and PostgreSQL."""
     import psycopg
 
@@ -180,13 +180,21 @@ def distributed(count: int, workers: int) -> None:
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     per = count / max(messages, 1)
     extra = f" (largest process); {messages} task messages = 1 per {per:.0f} domains"
-    report(f"{workers} Celery workers (Redis, PostgreSQL)", count, wall, cpu, rss, extra)
+    label = f"{workers} Celery workers x {concurrency} processes (Redis, PostgreSQL)"
+    report(label, count, wall, cpu, rss, extra)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--domains", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=2,
+        help="pool processes per worker: DNS and "
+        "probe time-outs of one batch overlap with another batch's work",
+    )
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument("--skip-workers", action="store_true")
     parser.add_argument("--child-embedded", type=int, help=argparse.SUPPRESS)
@@ -201,4 +209,4 @@ if __name__ == "__main__":
         if not args.skip_embedded:
             embedded(args.domains)
         if not args.skip_workers:
-            distributed(args.domains, args.workers)
+            distributed(args.domains, args.workers, args.concurrency)

@@ -164,9 +164,11 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
     )
     if not todo:
         return 0
+    known = _known_hosts(scan_id)
     observations = asyncio.run(
-        engine.resolve_domains([r.domain_name for r in todo], probe_config())
+        engine.resolve_domains([r.domain_name for r in todo], probe_config(), known_hosts=known)
     )
+    known.update((host.host, host) for obs in observations for host in obs.hosts)
     by_name = {obs.domain: obs for obs in observations}
     pairs: set[tuple[str, str]] = set()
     for result in todo:
@@ -182,6 +184,18 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
         )
         _progress(scan_id)
     return len(todo)
+
+
+# MX hosts this worker process resolved for the scan it works on (DESIGN.md: answers are
+# kept for the length of one scan); forgotten when a batch of another scan arrives.
+_KNOWN_HOSTS: dict[int, dict] = {}
+
+
+def _known_hosts(scan_id: int) -> dict:
+    if scan_id not in _KNOWN_HOSTS:
+        _KNOWN_HOSTS.clear()
+        _KNOWN_HOSTS[scan_id] = {}
+    return _KNOWN_HOSTS[scan_id]
 
 
 def storable(value):

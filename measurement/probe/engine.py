@@ -75,6 +75,7 @@ class _Run:
         self.limiter = limiter or LocalAddressLimiter(config.address_gap)
         self.connections = asyncio.Semaphore(config.concurrency)
         self._hosts: dict[str, asyncio.Task[HostObservation]] = {}
+        self.known_hosts: Mapping[str, HostObservation] = {}
         self._probes: dict[Pair, asyncio.Task[SmtpObservation]] = {}
 
     def close(self) -> None:
@@ -121,6 +122,8 @@ class _Run:
 
     def host(self, host: str) -> Awaitable[HostObservation]:
         """Each MX host is resolved once per run, however many domains name it."""
+        if (known := self.known_hosts.get(host)) is not None:
+            return _done(known)
         if (task := self._hosts.get(host)) is None:
             # TLSA lives at _25._tcp whatever port the lab serves SMTP on (RFC 7672 2.2.3).
             task = asyncio.ensure_future(resolve_host(self.resolver, host))
@@ -193,13 +196,27 @@ def _skip_reason(address: str, config: ProbeConfig) -> str:
 # --- the phases, for the pipeline -------------------------------------------------------
 
 
-async def resolve_domains(domains: list[str], config: ProbeConfig) -> list[DomainObservation]:
-    """Phase 2: the DNS facts (and MTA-STS policy) of each domain, probes still empty."""
+async def resolve_domains(
+    domains: list[str],
+    config: ProbeConfig,
+    *,
+    known_hosts: Mapping[str, HostObservation] | None = None,
+) -> list[DomainObservation]:
+    """Phase 2: the DNS facts (and MTA-STS policy) of each domain, probes still empty.
+
+    `known_hosts` holds MX hosts an earlier batch of the same scan resolved: DNS answers
+    are kept for the length of one scan, so batches do not ask for them again.
+    """
     run = _Run(config)
+    run.known_hosts = known_hosts or {}
     try:
         return await _in_order(domains, run.resolve, config.domains_in_flight)
     finally:
         run.close()
+
+
+async def _done[T](value: T) -> T:
+    return value
 
 
 def pairs_to_probe(observations: Iterable[DomainObservation]) -> list[Pair]:
