@@ -12,6 +12,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import redis.asyncio as redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 # Release: only the holder may shorten the lock to the gap (compare-and-expire).
 _RELEASE = """
@@ -34,6 +37,7 @@ class RedisAddressLimiter:
         hold_seconds: float = 180.0,
         poll_seconds: float = 0.05,
         prefix: str = "mailbeveiliging:ip:",
+        outage_seconds: float = 60.0,
     ) -> None:
         self._url = url
         self._client: redis.Redis | None = None
@@ -41,6 +45,7 @@ class RedisAddressLimiter:
         self.hold_ms = int(hold_seconds * 1000)
         self.poll_seconds = poll_seconds
         self.prefix = prefix
+        self.outage_seconds = outage_seconds
 
     def _redis(self) -> redis.Redis:
         # Created lazily: a client belongs to the event loop that first uses it.
@@ -50,15 +55,38 @@ class RedisAddressLimiter:
 
     @asynccontextmanager
     async def slot(self, address: str) -> AsyncIterator[None]:
-        client = self._redis()
         key = self.prefix + address
         token = secrets.token_hex(8)
-        while not await client.set(key, token, nx=True, px=self.hold_ms):
+        while not await self._call(lambda c: c.set(key, token, nx=True, px=self.hold_ms)):
             await asyncio.sleep(self.poll_seconds)
         try:
             yield
         finally:
-            await client.eval(_RELEASE, 1, key, token, self.gap_ms)
+            try:
+                await self._call(lambda c: c.eval(_RELEASE, 1, key, token, self.gap_ms))
+            except RedisError:
+                pass  # the lock lapses by itself after the hold time
+
+    async def _call(self, command):
+        """A Redis command, retried while Redis restarts: a probe waits rather than
+        ending as our error, and the caller's task retries only if Redis stays away."""
+        deadline = asyncio.get_running_loop().time() + self.outage_seconds
+        while True:
+            try:
+                return await command(self._redis())
+            except (RedisConnectionError, RedisTimeoutError):
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                await self._drop_client()
+                await asyncio.sleep(0.5)
+
+    async def _drop_client(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                await client.aclose()
+            except RedisError:
+                pass
 
     async def close(self) -> None:
         if self._client is not None:

@@ -72,3 +72,29 @@ def test_a_holder_that_vanished_frees_the_address_after_the_hold_time():
     spans, ttl_after = _run(scenario())
     assert len(spans) == 1
     assert ttl_after == -2  # released with gap 0: the key is gone
+
+
+def test_a_redis_restart_makes_a_prober_wait_instead_of_failing(tmp_path):
+    # A Redis of our own that this test stops and starts again.
+    from tests.system.services import PrivateRedis
+
+    server = PrivateRedis(tmp_path / "redis").start()
+
+    async def scenario():
+        limiter = RedisAddressLimiter(server.url, gap_seconds=0, poll_seconds=0.01)
+        spans = []
+        await _hold(limiter, "192.0.2.7", spans, "before")
+        server.stop()
+        restart = asyncio.get_running_loop().call_later(
+            1.0, lambda: server.start()
+        )  # back after a second, as a restarted Redis would be
+        await _hold(limiter, "192.0.2.7", spans, "during")
+        restart.cancel()
+        await limiter.close()
+        return spans
+
+    try:
+        spans = _run(scenario())
+    finally:
+        server.stop()
+    assert [name for name, _, _ in spans] == ["before", "during"]
