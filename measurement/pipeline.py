@@ -173,7 +173,7 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
     pairs: set[tuple[str, str]] = set()
     for result in todo:
         obs = by_name[result.domain_name]
-        result.evidence = {"mx": _mx_list(obs), "observation": storable(to_json(obs))}
+        result.evidence = {"mx": _mx_list(obs), "observation": to_json(obs)}
         pairs.update(_pairs_of(obs))
     with transaction.atomic():
         update_rows(todo, ["evidence"])
@@ -300,7 +300,7 @@ def _fill_host_result(row: HostResult, obs: SmtpObservation) -> None:
     row.starttls = obs.starttls_offered
     row.tls_version = obs.tls_version
     row.cipher = storable(obs.cipher)[:100]
-    row.observation = storable(to_json(obs))
+    row.observation = to_json(obs)
     row.probed_at = timezone.now()
 
 
@@ -593,7 +593,7 @@ def _store_observed(
         if row is None:
             continue
         facts = dataclasses.replace(observation, probes=())
-        row.evidence = {"mx": _mx_list(observation), "observation": storable(to_json(facts))}
+        row.evidence = {"mx": _mx_list(observation), "observation": to_json(facts)}
         verdicts = judge_domain(observation, trust_store=trust_store(), now=measured_at)
         _store_verdicts(row, verdicts, now)
         judged.append(row)

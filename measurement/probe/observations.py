@@ -155,9 +155,18 @@ class DomainObservation:
 
 
 def to_json(obj: Any) -> Any:
-    """A JSON-safe form of an observation: bytes become base64 strings."""
-    if dataclasses.is_dataclass(obj):
-        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    """A JSON-safe form of an observation: bytes become base64 strings, and a NUL that a
+    hostile server sent becomes the text \\x00 (PostgreSQL cannot store NUL in text)."""
+    kind = type(obj)
+    if kind is str:
+        return obj.replace("\x00", "\\x00") if "\x00" in obj else obj
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(obj):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
+    if names is not None:
+        return {name: to_json(getattr(obj, name)) for name in names}
+    if kind is tuple or kind is list:
+        return [to_json(item) for item in obj]
     if isinstance(obj, bytes):
         return base64.b64encode(obj).decode("ascii")
     if isinstance(obj, StrEnum):
@@ -165,6 +174,9 @@ def to_json(obj: Any) -> Any:
     if isinstance(obj, tuple | list):
         return [to_json(item) for item in obj]
     return obj
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def from_json(cls: Any, data: Any) -> Any:

@@ -105,3 +105,19 @@ def test_optional_fields_left_empty_stay_none():
 def test_unknown_keys_are_ignored_and_missing_ones_take_defaults():
     data = {"host": "h", "address": "a", "outcome": "refused", "added_later": 1}
     assert from_json(SmtpObservation, data) == SmtpObservation("h", "a", Outcome.REFUSED)
+
+
+def test_a_nul_from_a_hostile_server_is_stored_as_text():
+    from measurement.probe.observations import Outcome, SmtpObservation, to_json
+
+    probe = SmtpObservation(
+        host="mx.example.nl",
+        address="192.0.2.1",
+        outcome=Outcome.PROTOCOL_ERROR,
+        banner="\x00\x00garbage",
+        transcript=("S: \x00",),
+    )
+    data = to_json(probe)
+    assert data["banner"] == "\\x00\\x00garbage"
+    assert data["transcript"] == ["S: \\x00"]
+    assert data["outcome"] == "protocol_error"
