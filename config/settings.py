@@ -153,6 +153,10 @@ SCANNER_CONCURRENCY = env_int("SCANNER_CONCURRENCY", 500)
 SCANNER_ADDRESS_GAP = env_float("SCANNER_ADDRESS_GAP", 1.0)
 SCANNER_RETRY_DELAY = env_float("SCANNER_RETRY_DELAY", 30.0)
 SCANNER_BATCH_SIZE = env_int("SCANNER_BATCH_SIZE", 250)
+# A distributed scan is first split into this many streaming tasks (resolve, probe, judge
+# and store in one go): one per worker process is fastest, as each task overlaps its
+# own time-outs with its other domains' work.
+SCANNER_STREAM_BATCHES = env_int("SCANNER_STREAM_BATCHES", 2)
 # A probe batch's claim on its pairs lapses after this long (a worker that vanished).
 SCANNER_PROBE_LEASE = env_int("SCANNER_PROBE_LEASE", CELERY_TASK_TIME_LIMIT + 60)
 # The watchdog re-drives running scans whose last batch finished longer ago than this.

@@ -510,7 +510,9 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
         raise
 
 
-def _observe_in_thread(names: list[str], config) -> Iterator[list[DomainObservation]]:
+def _observe_in_thread(
+    names: list[str], config, *, limiter=None, shared_probe=None
+) -> Iterator[list[DomainObservation]]:
     """engine.observe_domains in a thread with its own event loop, in chunks.
 
     When the consumer stops early (an error while storing), the loop is told to stop too,
@@ -532,14 +534,21 @@ def _observe_in_thread(names: list[str], config) -> Iterator[list[DomainObservat
     async def observe() -> None:
         chunk: list[DomainObservation] = []
         flushed = time.monotonic()
-        async for observation in engine.observe_domains(names, config):
-            chunk.append(observation)
-            if len(chunk) >= STREAM_CHUNK or time.monotonic() - flushed > STREAM_FLUSH_SECONDS:
-                if not await asyncio.to_thread(hand_over, chunk):
-                    return
-                chunk, flushed = [], time.monotonic()
-        if chunk:
-            await asyncio.to_thread(hand_over, chunk)
+        observations = engine.observe_domains(
+            names, config, limiter=limiter, shared_probe=shared_probe
+        )
+        try:
+            async for observation in observations:
+                chunk.append(observation)
+                if len(chunk) >= STREAM_CHUNK or time.monotonic() - flushed > STREAM_FLUSH_SECONDS:
+                    if not await asyncio.to_thread(hand_over, chunk):
+                        return
+                    chunk, flushed = [], time.monotonic()
+            if chunk:
+                await asyncio.to_thread(hand_over, chunk)
+        finally:
+            if limiter is not None:
+                await limiter.close()
 
     def produce() -> None:
         try:
@@ -566,10 +575,12 @@ def _store_observed(
     observations: list[DomainObservation],
     result_ids: dict[str, int],
     stored_pairs: set[tuple[str, str]],
+    *,
+    store_probes: bool = True,
 ) -> None:
     """Judge finished domains and store them with their not yet stored probes."""
     new_probes = {}
-    for observation in observations:
+    for observation in observations if store_probes else ():
         for probe in observation.probes:
             pair = (probe.host, probe.address)
             if pair not in stored_pairs:
@@ -607,6 +618,120 @@ def _store_observed(
             hosts_done=F("hosts_done") + len(host_rows),
             hosts_total=F("hosts_total") + len(host_rows),
         )
+
+
+def stream_batch(scan_id: int, result_ids: list[int], claim: str = "") -> int:
+    """Distributed streaming: the embedded stream over one batch of a scan's domains.
+
+    Several batches run at once on several workers and share the scan's probes through
+    their HostResult rows (SharedProbes): the first batch to need a pair claims and
+    probes it, the others wait for its result without holding up their other domains.
+    Returns how many domains were judged.
+    """
+    scan = Scan.objects.get(pk=scan_id)
+    _ensure_open(scan)
+    todo = dict(
+        scan.domain_results.filter(pk__in=result_ids, judged_at__isnull=True).values_list(
+            "domain_name", "pk"
+        )
+    )
+    if not todo:
+        return 0
+    shared = SharedProbes(scan_id, claim or f"local-{uuid.uuid4().hex}")
+    judged = 0
+    try:
+        chunks = _observe_in_thread(
+            list(todo), probe_config(), limiter=_limiter(), shared_probe=shared.probe
+        )
+        for chunk in chunks:
+            complete = [o for o in chunk if len(o.probes) == len(_pairs_of(o))]
+            _store_observed(scan, complete, todo, set(), store_probes=False)
+            judged += len(complete)
+            # A domain whose probes went missing (our error) keeps its DNS facts; the
+            # phase functions probe its pairs and judge it in the next round.
+            _store_facts(scan, [o for o in chunk if o not in complete], todo)
+    finally:
+        shared.close()
+    return judged
+
+
+def _store_facts(scan: Scan, observations: list[DomainObservation], ids: dict) -> None:
+    if not observations:
+        return
+    rows = []
+    for observation in observations:
+        row = DomainResult(pk=ids[observation.domain])
+        facts = dataclasses.replace(observation, probes=())
+        row.evidence = {"mx": _mx_list(observation), "observation": to_json(facts)}
+        rows.append(row)
+    update_rows(rows, ["evidence"])
+
+
+class SharedProbes:
+    """One probe per (host, address) per scan across workers, through HostResult rows.
+
+    Database work runs on one thread of its own (the event loop must not block, and the
+    ORM must not run on the loop); a pair another batch is probing is polled for.
+    """
+
+    POLL_SECONDS = 1.0
+
+    def __init__(self, scan_id: int, claim: str) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.scan_id = scan_id
+        self.claim = claim
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shared-probes")
+
+    async def probe(self, host: str, address: str, probe_now) -> SmtpObservation:
+        loop = asyncio.get_running_loop()
+        while True:
+            state = await loop.run_in_executor(self.executor, self._claim, host, address)
+            if isinstance(state, SmtpObservation):
+                return state  # another batch probed it
+            if state:
+                observation = await probe_now()
+                await loop.run_in_executor(self.executor, self._save, observation)
+                return observation
+            await asyncio.sleep(self.POLL_SECONDS)
+
+    def _claim(self, host: str, address: str) -> SmtpObservation | bool:
+        now = timezone.now()
+        row, created = HostResult.objects.get_or_create(
+            scan_id=self.scan_id,
+            host=host,
+            address=address,
+            defaults={"outcome": PENDING, "claimed_by": self.claim, "claimed_at": now},
+        )
+        if created or row.claimed_by == self.claim and row.outcome == PENDING:
+            return True
+        if row.outcome != PENDING:
+            return from_json(SmtpObservation, row.observation)
+        lease_end = now - timedelta(seconds=settings.SCANNER_PROBE_LEASE)
+        return bool(
+            HostResult.objects.filter(pk=row.pk, outcome=PENDING)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease_end))
+            .update(claimed_by=self.claim, claimed_at=now)
+        )
+
+    def _save(self, observation: SmtpObservation) -> None:
+        row = HostResult.objects.get(
+            scan_id=self.scan_id, host=observation.host, address=observation.address
+        )
+        _fill_host_result(row, observation)
+        with transaction.atomic():
+            update_rows(
+                [row],
+                ["outcome", "detail", "starttls", "tls_version", "cipher", "observation",
+                 "probed_at"],
+            )  # fmt: skip
+            _progress(self.scan_id, hosts_done=1, hosts_total=1)
+
+    def close(self) -> None:
+        from django.db import connections
+
+        self.executor.submit(connections.close_all).result()
+        self.executor.shutdown()
 
 
 @contextmanager

@@ -39,6 +39,11 @@ def start_scan(scan_id: int) -> None:
 
 
 @shared_task(bind=True, **BATCH_TASK)
+def stream(self, scan_id: int, result_ids: list[int]) -> int:
+    return _guarded(self, scan_id, pipeline.stream_batch, scan_id, result_ids, self.request.id)
+
+
+@shared_task(bind=True, **BATCH_TASK)
 def resolve(self, scan_id: int, result_ids: list[int]) -> int:
     return _guarded(self, scan_id, pipeline.resolve_batch, scan_id, result_ids)
 
@@ -84,6 +89,12 @@ def advance(self, scan_id: int, *_chord_results) -> str:
     if scan.status in (Scan.Status.FINISHED, Scan.Status.FAILED):
         return scan.status
     size = settings.SCANNER_BATCH_SIZE
+    if not scan.scope.get("_rounds"):
+        # First round: the embedded stream, batch by batch on every worker at once
+        # (pipeline.stream_batch); later rounds finish what it left, phase by phase.
+        todo = list(scan.domain_results.filter(judged_at__isnull=True).values_list("pk", flat=True))
+        stream_size = max(1, -(-len(todo) // settings.SCANNER_STREAM_BATCHES))
+        return _fan_out(scan, "stream", stream, pipeline.batches(todo, stream_size))
     unresolved = list(
         scan.domain_results.filter(
             judged_at__isnull=True, evidence__observation__isnull=True

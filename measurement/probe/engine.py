@@ -61,6 +61,11 @@ class ProbeConfig:
     fetch_mta_sts: bool = True
 
 
+SharedProbe = Callable[
+    [str, str, Callable[[], Awaitable[SmtpObservation]]], Awaitable[SmtpObservation]
+]
+
+
 class _Run:
     """State shared by one batch: resolver cache, per-IP limiter, connection bound."""
 
@@ -76,6 +81,9 @@ class _Run:
         self.connections = asyncio.Semaphore(config.concurrency)
         self._hosts: dict[str, asyncio.Task[HostObservation]] = {}
         self.known_hosts: Mapping[str, HostObservation] = {}
+        # Set when several runs (workers) share one scan: it decides whether this run
+        # probes a pair itself (given the probe to run) or takes another run's result.
+        self.shared_probe: SharedProbe | None = None
         self._probes: dict[Pair, asyncio.Task[SmtpObservation]] = {}
 
     def close(self) -> None:
@@ -136,7 +144,12 @@ class _Run:
         """Each (host, address) is probed once per run, however many domains share it."""
         pair = (host, address)
         if (task := self._probes.get(pair)) is None:
-            task = asyncio.ensure_future(self._probe_with_retry(host, address))
+            if self.shared_probe is None:
+                task = asyncio.ensure_future(self._probe_with_retry(host, address))
+            else:
+                task = asyncio.ensure_future(
+                    self.shared_probe(host, address, lambda: self._probe_with_retry(host, address))
+                )
             self._probes[pair] = task
         return asyncio.shield(task)
 
@@ -268,7 +281,11 @@ def assemble(
 
 
 async def observe_domains(
-    domains: Iterable[str], config: ProbeConfig, *, limiter: AddressLimiter | None = None
+    domains: Iterable[str],
+    config: ProbeConfig,
+    *,
+    limiter: AddressLimiter | None = None,
+    shared_probe: "SharedProbe | None" = None,
 ) -> AsyncIterator[DomainObservation]:
     """Both phases for many domains, yielding each domain when done (in completion order).
 
@@ -278,6 +295,7 @@ async def observe_domains(
     Probes are shared by (host, address) across the whole run.
     """
     run = _Run(config, limiter)
+    run.shared_probe = shared_probe
     resolving = asyncio.Semaphore(config.domains_in_flight)
     done: asyncio.Queue[DomainObservation] = asyncio.Queue()
     tasks: set[asyncio.Task[None]] = set()

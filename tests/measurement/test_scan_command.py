@@ -40,3 +40,23 @@ def test_one_domain_is_scanned_on_demand_and_a_whole_register_scan_counts_as_ful
     assert (full.kind, full.domains_total, full.status) == ("full", 2, "finished")
     assert full.domain_results.get(domain_name="dane-ee.example").dane == "pass"
     assert full.domain_results.get(domain_name="no-starttls.example").starttls == "fail"
+
+
+@pytest.mark.django_db(transaction=True)  # the batches' probe threads see committed rows
+def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(lab):
+    from measurement import pipeline
+    from tests.measurement.scan_fixtures import ours, own_source_address
+
+    register_scenarios(
+        [lab.scenario("unsigned-domain-dane-provider"), lab.scenario("shared-provider")]
+    )
+    source = own_source_address()
+    with override_settings(**lab_settings(lab, SCANNER_SOURCE_ADDRESS=source)):
+        scan = pipeline.start(pipeline.plan_scan().pk)
+        first, second = scan.domain_results.order_by("domain_name").values_list("pk", flat=True)
+        assert pipeline.stream_batch(scan.pk, [first], claim="batch-1") == 1
+        assert pipeline.stream_batch(scan.pk, [second], claim="batch-2") == 1
+    provider = scan.host_results.get()  # one row: mx.hosting.example
+    assert provider.claimed_by == "batch-1"
+    assert len([r for r in ours(lab.connection_log(), source) if r.server == provider.address]) == 1
+    assert set(scan.domain_results.values_list("dane", flat=True)) == {"pass"}

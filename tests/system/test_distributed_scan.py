@@ -60,6 +60,7 @@ def system(lab, tmp_path_factory):
         CACHE_URL=redis.url.replace("/0", "/1"),
         VAR_DIR=str(base / "var"),
         SCANNER_BATCH_SIZE="4",
+        SCANNER_STREAM_BATCHES="6",  # more batches than workers: they share the providers
         CELERY_TASK_TIME_LIMIT="120",
         CELERY_TASK_SOFT_TIME_LIMIT="110",
         SCANNER_PROBE_LEASE="60",
