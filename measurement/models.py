@@ -165,6 +165,7 @@ class Scan(models.Model):
     hosts_total = models.PositiveIntegerField(default=0)
     hosts_done = models.PositiveIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)  # last batch finished
+    advance_rounds = models.PositiveIntegerField(default=0)  # fan-outs by tasks.advance
     failure_reason = models.TextField(blank=True)
     checksum = models.CharField(max_length=64, blank=True)
 

@@ -13,6 +13,7 @@ from celery import chord, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
+from django.db.models import F
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -89,7 +90,7 @@ def advance(self, scan_id: int, *_chord_results) -> str:
     if scan.status in (Scan.Status.FINISHED, Scan.Status.FAILED):
         return scan.status
     size = settings.SCANNER_BATCH_SIZE
-    if not scan.scope.get("_rounds"):
+    if not scan.advance_rounds:
         # First round: the embedded stream, batch by batch on every worker at once
         # (pipeline.stream_batch); later rounds finish what it left, phase by phase.
         todo = list(scan.domain_results.filter(judged_at__isnull=True).values_list("pk", flat=True))
@@ -122,11 +123,11 @@ def advance(self, scan_id: int, *_chord_results) -> str:
 
 
 def _fan_out(scan: Scan, phase: str, task, batches) -> str:
-    rounds = scan.scope.get("_rounds", 0) + 1
+    rounds = scan.advance_rounds + 1
     if rounds > MAX_ROUNDS:
         pipeline.fail_scan(scan.pk, f"no progress after {MAX_ROUNDS} rounds ({phase})")
         return Scan.Status.FAILED
-    Scan.objects.filter(pk=scan.pk).update(scope=scan.scope | {"_rounds": rounds})
+    Scan.objects.filter(pk=scan.pk).update(advance_rounds=F("advance_rounds") + 1)
     chord(task.si(scan.pk, batch) for batch in batches)(advance.si(scan.pk))
     return phase
 
