@@ -4,8 +4,11 @@ Tests read it to assert the politeness rules of DESIGN.md section 3 (one connect
 at a time per address, nothing sent before the greeting, always QUIT).
 """
 
+import asyncio
+import itertools
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +43,25 @@ class ConnectionLogWriter:
     def write(self, event: str, record: dict) -> None:
         line = json.dumps({"event": event, **record}, separators=(",", ":")) + "\n"
         os.write(self._fd, line.encode())
+
+
+_ids = itertools.count(1)
+
+
+def new_record(protocol: str, writer: asyncio.StreamWriter, server: str, *, tls: bool) -> dict:
+    """The log record of a connection just accepted by a lab server (see ConnectionRecord)."""
+    peer = writer.get_extra_info("peername") or ("?", 0)
+    return {
+        "id": f"{os.getpid()}-{protocol[0]}{next(_ids)}",
+        "protocol": protocol,
+        "peer": peer[0],
+        "peer_port": peer[1],
+        "server": server,
+        "start": time.time(),
+        "commands": [],
+        "bytes_before_greeting": False,
+        "tls": tls,
+    }
 
 
 def read_log(path: Path, address: str | None = None) -> list[ConnectionRecord]:

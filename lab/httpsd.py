@@ -1,18 +1,15 @@
 """The lab's HTTPS server for MTA-STS policies (RFC 8461 section 3.3) on 127.43.x.y:443."""
 
 import asyncio
-import itertools
-import os
 import ssl
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab.connlog import ConnectionLogWriter
+from lab.connlog import ConnectionLogWriter, new_record
 
 POLICY_PATH = "/.well-known/mta-sts.txt"
 HEAD_LIMIT = 16384
-_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -92,18 +89,7 @@ class PolicySession:
         self.log = log
 
     async def __call__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername") or ("?", 0)
-        record = {
-            "id": f"{os.getpid()}-h{next(_ids)}",
-            "protocol": "https",
-            "peer": peer[0],
-            "peer_port": peer[1],
-            "server": self.listener.address,
-            "start": time.time(),
-            "commands": [],
-            "bytes_before_greeting": False,
-            "tls": True,
-        }
+        record = new_record("https", writer, self.listener.address, tls=True)
         self.log.write("open", record)
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10.0)

@@ -7,13 +7,11 @@ fatal TLS alert or a dropped connection in the handshake.
 """
 
 import asyncio
-import itertools
-import os
 import ssl
 import time
 from dataclasses import dataclass
 
-from lab.connlog import ConnectionLogWriter
+from lab.connlog import ConnectionLogWriter, new_record
 
 IDLE_TIMEOUT = 60.0
 SILENCE_LIMIT = 300.0
@@ -21,7 +19,6 @@ LINE_LIMIT = 4096
 HUGE_GREETING_BYTES = 10 * 1024 * 1024
 # A TLS 1.2 record: alert, fatal, handshake_failure (RFC 8446 section 6).
 FATAL_HANDSHAKE_ALERT = b"\x15\x03\x03\x00\x02\x02\x28"
-_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -78,18 +75,7 @@ class SmtpSession:
         self.log = log
 
     async def __call__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername") or ("?", 0)
-        record = {
-            "id": f"{os.getpid()}-{next(_ids)}",
-            "protocol": "smtp",
-            "peer": peer[0],
-            "peer_port": peer[1],
-            "server": self.listener.address,
-            "start": time.time(),
-            "commands": [],
-            "bytes_before_greeting": False,
-            "tls": False,
-        }
+        record = new_record("smtp", writer, self.listener.address, tls=False)
         self.log.write("open", record)
         try:
             await self.converse(_Lines(reader), writer, record)
