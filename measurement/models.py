@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measurement.domains import InvalidDomain, normalise_domain
+from measurement.evaluate.verdicts import DOMAIN_CHECKS
 
 
 class Sector(models.TextChoices):
@@ -259,16 +260,8 @@ class DomainResult(models.Model):
         return f"{self.domain_name} ({self.scan_id})"
 
 
-CHECKS = (
-    "dnssec",
-    "starttls",
-    "dane",
-    "dane_end_to_end",
-    "dane_rollover",
-    "starttls_dane",
-    "mta_sts",
-    "tls_rpt",
-)
+# The checks of DESIGN.md section 2 are named once, by the judgement layer.
+CHECKS = tuple(check for check in DOMAIN_CHECKS if check != "mx")
 
 
 class SectorAggregate(models.Model):
@@ -307,17 +300,10 @@ class SectorAggregate(models.Model):
 
 
 # Every verdict column of DomainResult, in the order exports and the API show them.
-VERDICT_COLUMNS = (
-    "mx",
-    "dnssec",
-    "starttls",
-    "dane",
-    "dane_end_to_end",
-    "dane_rollover",
-    "starttls_dane",
-    "mta_sts",
-    "mta_sts_mode",
-    "tls_rpt",
+VERDICT_COLUMNS = tuple(
+    column
+    for check in DOMAIN_CHECKS
+    for column in ((check, "mta_sts_mode") if check == "mta_sts" else (check,))
 )
 
 # Pseudo-checks stored in SectorAggregate beside CHECKS (their count is in `passed`,
