@@ -27,7 +27,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from measurement import aggregation
-from measurement.evaluate.verdicts import METHODOLOGY_VERSION, judge_domain
+from measurement.evaluate.verdicts import METHODOLOGY_VERSION, HostJudgements, judge_domain
 from measurement.models import (
     CHECKS,
     VERDICT_COLUMNS,
@@ -40,6 +40,8 @@ from measurement.models import (
 from measurement.probe import engine
 from measurement.probe.observations import (
     DomainObservation,
+    HostObservation,
+    IdentityCache,
     SmtpObservation,
     from_json,
     to_json,
@@ -173,7 +175,7 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
     pairs: set[tuple[str, str]] = set()
     for result in todo:
         obs = by_name[result.domain_name]
-        result.evidence = {"mx": _mx_list(obs), "observation": to_json(obs)}
+        result.evidence = _evidence(obs)
         pairs.update(_pairs_of(obs))
     with transaction.atomic():
         update_rows(todo, ["evidence"])
@@ -212,6 +214,30 @@ def storable(value):
     if isinstance(value, dict):
         return {key: storable(item) for key, item in value.items()}
     return value
+
+
+def _evidence(obs: DomainObservation, shared: "SharedHosts | None" = None) -> dict:
+    """A domain's stored evidence: its MX list and its observation without the probes
+    (they are stored once per scan, in HostResult)."""
+    facts = dataclasses.replace(obs, probes=())
+    if shared is None:
+        observation = to_json(facts)
+    else:
+        observation = to_json(dataclasses.replace(facts, hosts=()))
+        observation["hosts"] = [shared.host_json(host) for host in obs.hosts]
+    return {"mx": _mx_list(obs), "observation": observation}
+
+
+class SharedHosts:
+    """A streaming scan's work per MX host, done once however many domains share it:
+    the host's judgement and dict (HostJudgements) and its evidence JSON."""
+
+    def __init__(self) -> None:
+        self.judgements = HostJudgements()
+        self._json = IdentityCache()
+
+    def host_json(self, host: HostObservation) -> dict:
+        return self._json.get((host,), (), lambda: to_json(host))
 
 
 def _mx_list(obs: DomainObservation) -> list[dict]:
@@ -380,7 +406,7 @@ def _probes_for(scan: Scan, observations) -> dict[tuple[str, str], SmtpObservati
     return probes
 
 
-def _store_verdicts(row: DomainResult, verdicts, now) -> None:
+def _store_verdicts(row: DomainResult, verdicts, now, host_dict=None) -> None:
     row.judged_at = now
     if verdicts is None:
         # Never resolved (the scan failed before this domain's DNS was seen): our error.
@@ -388,17 +414,12 @@ def _store_verdicts(row: DomainResult, verdicts, now) -> None:
             setattr(row, name, "error")
         row.reasons = {"mx": ["not_resolved"]}
         return
-    data = verdicts_as_dict(verdicts)
+    data = verdicts.to_dict(host_dict)
     for name in ("mx", *CHECKS):
         setattr(row, name, data[name]["outcome"])
     row.mta_sts_mode = data.get("mta_sts_mode") or ""
     row.reasons = {name: list(data[name]["reasons"]) for name in ("mx", *CHECKS)}
     row.evidence = dict(row.evidence or {}) | {"verdicts": storable(data)}
-
-
-def verdicts_as_dict(verdicts) -> dict:
-    """The stored shape of a DomainVerdicts: {check: {"outcome", "reasons", ...}}."""
-    return verdicts.to_dict()
 
 
 _TRUST_STORE = None
@@ -498,9 +519,10 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
             scan.domain_results.filter(judged_at__isnull=True).values_list("domain_name", "pk")
         )
         stored_pairs = set(scan.host_results.values_list("host", "address"))
+        shared = SharedHosts()
         with _phase(scan_id, "observe, judge and store"):
             for chunk in _observe_in_thread(list(todo), probe_config()):
-                _store_observed(scan, chunk, todo, stored_pairs)
+                _store_observed(scan, chunk, todo, stored_pairs, shared)
                 _report(progress, scan_id)
         with _phase(scan_id, "aggregate"):
             return finish_scan(scan_id)
@@ -575,6 +597,7 @@ def _store_observed(
     observations: list[DomainObservation],
     result_ids: dict[str, int],
     stored_pairs: set[tuple[str, str]],
+    shared: SharedHosts,
     *,
     store_probes: bool = True,
 ) -> None:
@@ -603,10 +626,11 @@ def _store_observed(
         row = rows.get(result_ids[observation.domain])
         if row is None:
             continue
-        facts = dataclasses.replace(observation, probes=())
-        row.evidence = {"mx": _mx_list(observation), "observation": to_json(facts)}
-        verdicts = judge_domain(observation, trust_store=trust_store(), now=measured_at)
-        _store_verdicts(row, verdicts, now)
+        row.evidence = _evidence(observation, shared)
+        verdicts = judge_domain(
+            observation, trust_store=trust_store(), now=measured_at, hosts=shared.judgements
+        )
+        _store_verdicts(row, verdicts, now, shared.judgements.as_dict)
         judged.append(row)
     with transaction.atomic():
         HostResult.objects.bulk_create(host_rows, ignore_conflicts=True, batch_size=1000)
@@ -638,6 +662,7 @@ def stream_batch(scan_id: int, result_ids: list[int], claim: str = "") -> int:
     if not todo:
         return 0
     shared = SharedProbes(scan_id, claim or f"local-{uuid.uuid4().hex}")
+    hosts = SharedHosts()
     judged = 0
     try:
         chunks = _observe_in_thread(
@@ -645,7 +670,7 @@ def stream_batch(scan_id: int, result_ids: list[int], claim: str = "") -> int:
         )
         for chunk in chunks:
             complete = [o for o in chunk if len(o.probes) == len(_pairs_of(o))]
-            _store_observed(scan, complete, todo, set(), store_probes=False)
+            _store_observed(scan, complete, todo, set(), hosts, store_probes=False)
             judged += len(complete)
             # A domain whose probes went missing (our error) keeps its DNS facts; the
             # phase functions probe its pairs and judge it in the next round.
@@ -661,8 +686,7 @@ def _store_facts(scan: Scan, observations: list[DomainObservation], ids: dict) -
     rows = []
     for observation in observations:
         row = DomainResult(pk=ids[observation.domain])
-        facts = dataclasses.replace(observation, probes=())
-        row.evidence = {"mx": _mx_list(observation), "observation": to_json(facts)}
+        row.evidence = _evidence(observation)
         rows.append(row)
     update_rows(rows, ["evidence"])
 

@@ -20,6 +20,7 @@ from measurement.probe.observations import (
     DnssecStatus,
     DomainObservation,
     HostObservation,
+    IdentityCache,
     Outcome,
     SmtpObservation,
 )
@@ -271,6 +272,38 @@ def judge_host(
     )
 
 
+class HostJudgements:
+    """judge_host and host_as_dict once per MX host for a whole scan, not once per domain.
+
+    Keyed by the identity of the host's observations (IdentityCache): observations
+    rebuilt from JSON are new objects, so they miss and are judged afresh.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._verdicts = IdentityCache(size)
+        self._dicts = IdentityCache(size)
+
+    def judge(
+        self,
+        host: HostObservation,
+        preference: int,
+        probes: Mapping[tuple[str, str], SmtpObservation],
+        *,
+        trust_store: pkix.TrustStore,
+        now: datetime,
+    ) -> HostVerdict:
+        used = tuple(probes.get((host.host, address)) for address in host.addresses)
+        return self._verdicts.get(
+            (host, trust_store, *used),
+            (len(used), preference, now),
+            lambda: judge_host(host, preference, probes, trust_store=trust_store, now=now),
+        )
+
+    def as_dict(self, host: HostVerdict) -> dict[str, Any]:
+        """host_as_dict, shared by the domains of one host: callers must not change it."""
+        return self._dicts.get((host,), (), lambda: host_as_dict(host))
+
+
 def _with_parsed_tlsa(host: HostObservation) -> HostObservation:
     return replace(host, tlsa_records=_parse_records(host.tlsa))
 
@@ -316,24 +349,35 @@ class DomainVerdicts:
     def verdict(self, check: str) -> Verdict:
         return getattr(self, check)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stored JSON shape: {check: {"outcome", "reasons", "details"}, ...}."""
+    def to_dict(self, host_dict=None) -> dict[str, Any]:
+        """The stored JSON shape: {check: {"outcome", "reasons", "details"}, ...}.
+
+        `host_dict` turns one HostVerdict into its dict (HostJudgements.as_dict shares it).
+        """
+        host_dict = host_dict or host_as_dict
         data: dict[str, Any] = {
             check: verdict_as_dict(self.verdict(check)) for check in DOMAIN_CHECKS
         }
         data["mta_sts_mode"] = self.mta_sts_mode
         data["methodology_version"] = self.methodology_version
         data["domain"] = self.domain
-        data["hosts"] = [host_as_dict(h) for h in self.hosts]
+        data["hosts"] = [host_dict(h) for h in self.hosts]
         return data
 
 
 def judge_domain(
-    observation: DomainObservation, *, trust_store: pkix.TrustStore, now: datetime
+    observation: DomainObservation,
+    *,
+    trust_store: pkix.TrustStore,
+    now: datetime,
+    hosts: HostJudgements | None = None,
 ) -> DomainVerdicts:
-    """Judge one mail domain (DESIGN.md section 2). Never raises: our bugs become 'error'."""
+    """Judge one mail domain (DESIGN.md section 2). Never raises: our bugs become 'error'.
+
+    `hosts` lets a scan judge each shared MX host once (HostJudgements).
+    """
     try:
-        return _judge_domain(observation, trust_store, now)
+        return _judge_domain(observation, trust_store, now, hosts.judge if hosts else judge_host)
     except Exception:
         log.exception("judging %s failed", getattr(observation, "domain", "?"))
         verdicts = {c: Verdict(c, ERROR, ("evaluate_error",)) for c in DOMAIN_CHECKS}
@@ -341,7 +385,10 @@ def judge_domain(
 
 
 def _judge_domain(
-    observation: DomainObservation, store: pkix.TrustStore, now: datetime
+    observation: DomainObservation,
+    store: pkix.TrustStore,
+    now: datetime,
+    judge_one_host=judge_host,
 ) -> DomainVerdicts:
     trust_store = store
     mx = observation.mx
@@ -396,7 +443,7 @@ def _judge_domain(
             missing.append(mx_host.host)
             continue
         hosts.append(
-            judge_host(
+            judge_one_host(
                 host_observation, mx_host.preference, probes, trust_store=trust_store, now=now
             )
         )

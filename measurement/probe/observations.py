@@ -10,6 +10,8 @@ import dataclasses
 import functools
 import types
 import typing
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -206,6 +208,32 @@ def from_json(cls: Any, data: Any) -> Any:
     if isinstance(cls, type) and issubclass(cls, StrEnum):
         return cls(data)
     return data
+
+
+class IdentityCache:
+    """What was computed from observations, keyed by the observations' identity.
+
+    In one scan the engine hands every domain that shares an MX host the same
+    HostObservation and SmtpObservation objects, so work on them (judging, JSON) can be
+    done once per host instead of once per domain. Identity, not equality: hashing a
+    whole observation costs about what the work does. Each entry keeps its key objects
+    alive, so no id is reused while it is cached; the oldest entries go beyond `size`.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, tuple[tuple, Any]] = OrderedDict()
+
+    def get(self, objects: tuple, extra: tuple, compute: Callable[[], Any]) -> Any:
+        """compute() once per (identities of `objects`, `extra`); the result is shared."""
+        key = (*map(id, objects), *extra)
+        if (hit := self._entries.get(key)) is not None:
+            return hit[1]
+        value = compute()
+        self._entries[key] = (objects, value)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        return value
 
 
 @functools.cache
