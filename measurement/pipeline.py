@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import queue
 import threading
 import time
 import uuid
@@ -37,7 +36,7 @@ from measurement.models import (
     Organisation,
     Scan,
 )
-from measurement.probe import engine
+from measurement.probe import engine, stream
 from measurement.probe.observations import (
     DomainObservation,
     HostObservation,
@@ -501,17 +500,14 @@ def run_scan(scan_id: int, *, progress=None) -> Scan:
     return run_scan_in_process(scan_id, progress=progress)
 
 
-STREAM_CHUNK = 500  # domains judged and stored together in the embedded mode
-STREAM_FLUSH_SECONDS = 1.0
-
-
 def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
     """The embedded mode: one event loop resolves and probes every domain, streaming.
 
-    The loop runs in a thread of its own and hands over finished domains (with their
-    probes, each (host, address) probed once for the whole scan) in chunks; this thread
-    judges and stores each chunk while the loop goes on, so probe time-outs hide behind
-    the other domains' work and a failure keeps every chunk already stored.
+    The loop runs beside this thread (measurement.probe.stream) and hands over finished
+    domains (with their probes, each (host, address) probed once for the whole scan) in
+    chunks; this thread judges and stores each chunk while the loop goes on, so probe
+    time-outs hide behind the other domains' work and a failure keeps every chunk
+    already stored.
     """
     scan = start(scan_id)
     try:
@@ -521,7 +517,7 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
         stored_pairs = set(scan.host_results.values_list("host", "address"))
         shared = SharedHosts()
         with _phase(scan_id, "observe, judge and store"):
-            for chunk in _observe_in_thread(list(todo), probe_config()):
+            for chunk in _observe(list(todo), probe_config()):
                 _store_observed(scan, chunk, todo, stored_pairs, shared)
                 _report(progress, scan_id)
         with _phase(scan_id, "aggregate"):
@@ -532,64 +528,12 @@ def run_scan_in_process(scan_id: int, *, progress=None) -> Scan:
         raise
 
 
-def _observe_in_thread(
-    names: list[str], config, *, limiter=None, shared_probe=None
-) -> Iterator[list[DomainObservation]]:
-    """engine.observe_domains in a thread with its own event loop, in chunks.
-
-    When the consumer stops early (an error while storing), the loop is told to stop too,
-    so no thread, loop or socket outlives the scan.
-    """
-    handover: queue.Queue = queue.Queue(maxsize=4)  # bounds memory: 4 chunks waiting
-    stop = threading.Event()
-    done = object()
-
-    def hand_over(item) -> bool:
-        while not stop.is_set():
-            try:
-                handover.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    async def observe() -> None:
-        chunk: list[DomainObservation] = []
-        flushed = time.monotonic()
-        observations = engine.observe_domains(
-            names, config, limiter=limiter, shared_probe=shared_probe
-        )
-        try:
-            async for observation in observations:
-                chunk.append(observation)
-                if len(chunk) >= STREAM_CHUNK or time.monotonic() - flushed > STREAM_FLUSH_SECONDS:
-                    if not await asyncio.to_thread(hand_over, chunk):
-                        return
-                    chunk, flushed = [], time.monotonic()
-            if chunk:
-                await asyncio.to_thread(hand_over, chunk)
-        finally:
-            if limiter is not None:
-                await limiter.close()
-
-    def produce() -> None:
-        try:
-            asyncio.run(observe())
-        except BaseException as exc:  # handed to the consumer, which raises it
-            hand_over(exc)
-        finally:
-            hand_over(done)
-
-    producer = threading.Thread(target=produce, name="scan-event-loop", daemon=True)
-    producer.start()
-    try:
-        while (item := handover.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        producer.join(timeout=30)
+def _observe(names: list[str], config) -> Iterator[list[DomainObservation]]:
+    """A large scan observes in a child process, so probing and judging each get a core;
+    a small one (a re-test) in a thread, which starts at once."""
+    if len(names) >= settings.SCANNER_PROCESS_MIN_DOMAINS and stream.can_use_process():
+        return stream.in_process(names, config)
+    return stream.in_thread(names, config)
 
 
 def _store_observed(
@@ -665,7 +609,7 @@ def stream_batch(scan_id: int, result_ids: list[int], claim: str = "") -> int:
     hosts = SharedHosts()
     judged = 0
     try:
-        chunks = _observe_in_thread(
+        chunks = stream.in_thread(
             list(todo), probe_config(), limiter=_limiter(), shared_probe=shared.probe
         )
         for chunk in chunks:

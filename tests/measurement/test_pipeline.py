@@ -19,12 +19,13 @@ from tests.measurement.scan_fixtures import (
 
 @pytest.fixture(scope="module")
 def scanned(lab, django_db_setup, django_db_blocker):
-    """One round over the catalogue, kept for the whole module, removed afterwards."""
+    """One round over the catalogue, kept for the whole module, removed afterwards.
+
+    Observed in a child process, as large embedded scans are (SCANNER_PROCESS_MIN_DOMAINS).
+    """
     source = own_source_address()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(**lab_settings(lab, SCANNER_SOURCE_ADDRESS=source)),
-    ):
+    settings = lab_settings(lab, SCANNER_SOURCE_ADDRESS=source, SCANNER_PROCESS_MIN_DOMAINS=1)
+    with django_db_blocker.unblock(), override_settings(**settings):
         register_scenarios(lab.scenarios)
         scan = pipeline.plan_scan(kind=Scan.Kind.ROUND, name="Testronde")
         scan = pipeline.run_scan_in_process(scan.pk)

@@ -1,0 +1,148 @@
+"""Observing beside the pipeline: in a child process (large scans) or a thread (small ones).
+
+Against the lab's real resolver and servers; the observer process is killed for real.
+"""
+
+import os
+import pickle
+import signal
+
+import pytest
+from django.test import override_settings
+
+from measurement import pipeline
+from measurement.models import DomainResult, Scan
+from measurement.probe import stream
+from measurement.probe.observations import (
+    DnsAnswer,
+    DnssecStatus,
+    DomainObservation,
+    HostObservation,
+    MxHost,
+    MxObservation,
+    Outcome,
+    SmtpObservation,
+)
+from tests.measurement.scan_fixtures import lab_settings, register_scenarios
+
+
+def observation(domain: str, host: HostObservation, probe: SmtpObservation) -> DomainObservation:
+    answer = DnsAnswer(domain, "MX", "NOERROR", DnssecStatus.SECURE, (f"10 {host.host}.",))
+    mx = MxObservation(domain=domain, answer=answer, hosts=(MxHost(10, host.host),))
+    return DomainObservation(domain=domain, mx=mx, hosts=(host,), probes=(probe,))
+
+
+def shared_host() -> tuple[HostObservation, SmtpObservation]:
+    name = "mx.provider.example"
+    answer = DnsAnswer(name, "A", "NOERROR", DnssecStatus.SECURE, ("192.0.2.1",))
+    empty = DnsAnswer(name, "AAAA", "NOERROR", DnssecStatus.SECURE)
+    host = HostObservation(host=name, a=answer, aaaa=empty, tlsa=empty, tlsa_base_domain=name)
+    probe = SmtpObservation(host=name, address="192.0.2.1", outcome=Outcome.OK, chain=(b"\x30",))
+    return host, probe
+
+
+def test_a_shared_host_crosses_the_pipe_once_and_stays_one_object():
+    host, probe = shared_host()
+    writer, reader = stream.ChunkWriter(), stream.ChunkReader()
+    first_blob = writer.dumps("chunk", [observation("a.example", host, probe)])
+    second_blob = writer.dumps("chunk", [observation("b.example", host, probe)])
+    _, first = reader.loads(first_blob)
+    kind, second = reader.loads(second_blob)
+
+    assert kind == "chunk"
+    assert [o.domain for o in first + second] == ["a.example", "b.example"]
+    assert first[0].hosts[0] is second[0].hosts[0]
+    assert first[0].probes[0] is second[0].probes[0]
+    assert second[0].hosts[0] == host and second[0].probes[0] == probe
+    # The second chunk refers to the host by number: it carries the domain, not the host.
+    assert len(second_blob) < len(first_blob)
+
+
+def test_a_reference_to_an_object_never_sent_is_an_error_not_a_wrong_object():
+    host, probe = shared_host()
+    writer = stream.ChunkWriter()
+    writer.dumps("chunk", [observation("a.example", host, probe)])  # lost on the way
+    blob = writer.dumps("chunk", [observation("b.example", host, probe)])
+    with pytest.raises(pickle.UnpicklingError, match="unknown shared object"):
+        stream.ChunkReader().loads(blob)
+
+
+def test_an_exception_that_cannot_be_pickled_still_reaches_the_parent_by_name():
+    class Local(Exception):  # a local class: pickle cannot find it by name
+        pass
+
+    writer, reader = stream.ChunkWriter(), stream.ChunkReader()
+    kind, error = reader.loads(writer.dumps("error", stream._picklable(Local("resolver gone"))))
+    assert kind == "error"
+    assert isinstance(error, RuntimeError)
+    assert str(error) == "Local: resolver gone"
+    _, kept = reader.loads(writer.dumps("error", stream._picklable(OSError(5, "I/O"))))
+    assert isinstance(kept, OSError) and kept.errno == 5
+
+
+def catalogue_domains(lab) -> list[str]:
+    return [scenario.domain for scenario in lab.scenarios]
+
+
+def observed_facts(observations) -> dict:
+    return {
+        o.domain: (
+            o.mx.answer.rcode,
+            tuple(h.host for h in o.hosts),
+            tuple(sorted((p.host, p.address, p.outcome.value) for p in o.probes)),
+        )
+        for o in observations
+    }
+
+
+def test_the_child_process_observes_what_a_thread_observes(lab):
+    domains = [d for d in catalogue_domains(lab) if "slow" not in d and "silent" not in d][:12]
+    with override_settings(**lab_settings(lab)):
+        config = pipeline.probe_config()
+    by_process = [o for chunk in stream.in_process(domains, config) for o in chunk]
+    by_thread = [o for chunk in stream.in_thread(domains, config) for o in chunk]
+
+    assert sorted(o.domain for o in by_process) == sorted(domains)
+    assert observed_facts(by_process) == observed_facts(by_thread)
+    assert any(o.probes for o in by_process)
+
+
+def test_stopping_early_stops_the_observer_process(lab):
+    with override_settings(**lab_settings(lab)):
+        config = pipeline.probe_config()
+    chunks = stream.in_process(catalogue_domains(lab), config)
+    next(chunks)
+    child = next(p for p in stream.multiprocessing.active_children() if p.name == "scan-observer")
+    chunks.close()
+    assert not child.is_alive()
+
+
+@pytest.mark.django_db
+def test_a_killed_observer_process_fails_the_scan_and_keeps_what_was_stored(lab, monkeypatch):
+    register_scenarios(lab.scenarios)
+    store = pipeline._store_observed
+    killed = []
+
+    def store_then_kill(*args, **kwargs):
+        store(*args, **kwargs)
+        if not killed:
+            child = next(
+                p for p in stream.multiprocessing.active_children() if p.name == "scan-observer"
+            )
+            os.kill(child.pid, signal.SIGKILL)  # the fault itself is real
+            killed.append(child.pid)
+
+    # Only the moment of the kill is chosen by the test: right after the first chunk.
+    monkeypatch.setattr(pipeline, "_store_observed", store_then_kill)
+    with override_settings(**lab_settings(lab, SCANNER_PROCESS_MIN_DOMAINS=1)):
+        scan = pipeline.plan_scan(kind=Scan.Kind.ON_DEMAND)
+        with pytest.raises(stream.ObserverLost):
+            pipeline.run_scan_in_process(scan.pk)
+
+    scan.refresh_from_db()
+    assert killed
+    assert scan.status == Scan.Status.FAILED
+    assert "observer process ended unexpectedly" in scan.failure_reason
+    kept = DomainResult.objects.filter(scan=scan, judged_at__isnull=False).count()
+    assert 0 < kept < len(lab.scenarios)
+    assert scan.domains_done == kept
