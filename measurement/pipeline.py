@@ -10,7 +10,6 @@ moves their frozen results in and out of the database.
 import asyncio
 import dataclasses
 import hashlib
-import json
 import logging
 import threading
 import time
@@ -45,7 +44,7 @@ from measurement.probe.observations import (
     from_json,
     to_json,
 )
-from measurement.storage import update_rows
+from measurement.storage import encode_json, storable, update_rows
 
 log = logging.getLogger(__name__)
 
@@ -197,22 +196,6 @@ def _known_hosts(scan_id: int) -> dict:
         _KNOWN_HOSTS.clear()
         _KNOWN_HOSTS[scan_id] = {}
     return _KNOWN_HOSTS[scan_id]
-
-
-def storable(value):
-    """PostgreSQL text and jsonb cannot hold NUL: a hostile server's bytes are escaped.
-
-    One C-speed json.dumps tells whether any NUL is there; only then is the value walked.
-    """
-    if isinstance(value, str):
-        return value.replace("\x00", "\\x00")
-    if "\\u0000" not in json.dumps(value):
-        return value
-    if isinstance(value, list):
-        return [storable(item) for item in value]
-    if isinstance(value, dict):
-        return {key: storable(item) for key, item in value.items()}
-    return value
 
 
 def _evidence(obs: DomainObservation, shared: "SharedHosts | None" = None) -> dict:
@@ -418,7 +401,7 @@ def _store_verdicts(row: DomainResult, verdicts, now, host_dict=None) -> None:
         setattr(row, name, data[name]["outcome"])
     row.mta_sts_mode = data.get("mta_sts_mode") or ""
     row.reasons = {name: list(data[name]["reasons"]) for name in ("mx", *CHECKS)}
-    row.evidence = dict(row.evidence or {}) | {"verdicts": storable(data)}
+    row.evidence = encode_json(dict(row.evidence or {}) | {"verdicts": data})
 
 
 _TRUST_STORE = None
@@ -557,19 +540,21 @@ def _store_observed(
         row = HostResult(scan=scan, host=host, address=address, claimed_by="in-process")
         _fill_host_result(row, probe)
         host_rows.append(row)
-    rows = {
-        row.pk: row
-        for row in DomainResult.objects.filter(
+    # Only the ids of rows not judged yet (another run may have judged some): every
+    # column written below is computed here, so nothing else of the row is loaded.
+    open_ids = set(
+        DomainResult.objects.filter(
             pk__in=[result_ids[o.domain] for o in observations], judged_at__isnull=True
-        )
-    }
+        ).values_list("pk", flat=True)
+    )
     now = timezone.now()
     measured_at = scan.started_at or now
     judged = []
     for observation in observations:
-        row = rows.get(result_ids[observation.domain])
-        if row is None:
+        pk = result_ids[observation.domain]
+        if pk not in open_ids:
             continue
+        row = DomainResult(pk=pk, scan=scan, domain_name=observation.domain)
         row.evidence = _evidence(observation, shared)
         verdicts = judge_domain(
             observation, trust_store=trust_store(), now=measured_at, hosts=shared.judgements

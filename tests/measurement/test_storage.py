@@ -1,8 +1,7 @@
 import pytest
 
 from measurement.models import Scan
-from measurement.pipeline import storable
-from measurement.storage import update_rows
+from measurement.storage import encode_json, storable, update_rows
 
 
 def test_nul_characters_from_a_hostile_server_are_escaped_before_storage():
@@ -21,3 +20,13 @@ def test_update_rows_writes_every_field_of_every_row_including_json():
     assert update_rows(scans, ["scope", "domains_total"]) == 3
     stored = {s.pk: (s.scope["number"], s.domains_total) for s in Scan.objects.all()}
     assert stored == {s.pk: (n, n + 10) for n, s in enumerate(scans)}
+
+
+@pytest.mark.django_db
+def test_json_encoded_beforehand_is_stored_as_it_is_and_a_nul_is_escaped():
+    scan = Scan.objects.create(methodology_version="t", scanner_version="t")
+    scan.scope = encode_json({"transcript": ["S: \x00 hostile", "C: EHLO"], "n": 1})
+    assert "\\u0000" not in scan.scope
+    assert update_rows([scan], ["scope"]) == 1
+    scan.refresh_from_db()
+    assert scan.scope == {"transcript": ["S: \\x00 hostile", "C: EHLO"], "n": 1}

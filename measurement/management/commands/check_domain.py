@@ -14,6 +14,7 @@ from measurement.evaluate.verdicts import judge_domain
 from measurement.explanations import explain_stored
 from measurement.probe import engine
 from measurement.probe.observations import to_json
+from measurement.storage import storable
 
 CHECK_LABELS = {
     "mx": "MX",
@@ -75,7 +76,7 @@ def check(name: str) -> dict:
         "domain": name,
         "resolver": f"{settings.SCANNER_RESOLVER}:{settings.SCANNER_RESOLVER_PORT}",
         "verdicts": verdicts,
-        "observation": pipeline.storable(to_json(observation)),
+        "observation": storable(to_json(observation)),
     }
 
 
