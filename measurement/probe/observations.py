@@ -42,8 +42,18 @@ class DnssecStatus(StrEnum):
     INDETERMINATE = "indeterminate"  # other SERVFAIL, timeout: not testable
 
 
+class _Observation:
+    """Pickles as (class, field values): half the time of a slots dataclass's own
+    __setstate__, and every observation of a large scan crosses a pipe (probe.stream)."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (type(self), tuple([getattr(self, name) for name in _field_names(type(self))]))
+
+
 @dataclass(frozen=True, slots=True)
-class DnsAnswer:
+class DnsAnswer(_Observation):
     """One query's answer from the validating resolver."""
 
     qname: str
@@ -61,13 +71,13 @@ class DnsAnswer:
 
 
 @dataclass(frozen=True, slots=True)
-class MxHost:
+class MxHost(_Observation):
     preference: int
     host: str  # lower case, no trailing dot
 
 
 @dataclass(frozen=True, slots=True)
-class MxObservation:
+class MxObservation(_Observation):
     domain: str
     answer: DnsAnswer
     hosts: tuple[MxHost, ...] = ()  # sorted by preference, then name; at most 10 tested
@@ -77,7 +87,7 @@ class MxObservation:
 
 
 @dataclass(frozen=True, slots=True)
-class TlsaRecord:
+class TlsaRecord(_Observation):
     usage: int
     selector: int
     matching_type: int
@@ -85,7 +95,7 @@ class TlsaRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class HostObservation:
+class HostObservation(_Observation):
     """DNS facts for one MX host: its addresses and its TLSA RRset (RFC 7672 section 2.2.3)."""
 
     host: str
@@ -101,7 +111,7 @@ class HostObservation:
 
 
 @dataclass(frozen=True, slots=True)
-class SmtpObservation:
+class SmtpObservation(_Observation):
     """One probe of one (MX host, address): greeting, EHLO, STARTTLS, handshake, EHLO, QUIT."""
 
     host: str
@@ -124,7 +134,7 @@ class SmtpObservation:
 
 
 @dataclass(frozen=True, slots=True)
-class MtaStsObservation:
+class MtaStsObservation(_Observation):
     """The _mta-sts TXT record and the policy fetched over HTTPS (RFC 8461 sections 3.1, 3.3)."""
 
     domain: str
@@ -139,13 +149,13 @@ class MtaStsObservation:
 
 
 @dataclass(frozen=True, slots=True)
-class TlsRptObservation:
+class TlsRptObservation(_Observation):
     domain: str
     txt: DnsAnswer  # at _smtp._tls.<domain>
 
 
 @dataclass(frozen=True, slots=True)
-class DomainObservation:
+class DomainObservation(_Observation):
     """Everything seen for one mail domain; probes are shared between domains by (host, address)."""
 
     domain: str
@@ -164,7 +174,7 @@ def to_json(obj: Any) -> Any:
         return obj.replace("\x00", "\\x00") if "\x00" in obj else obj
     names = _FIELD_NAMES.get(kind)
     if names is None and dataclasses.is_dataclass(obj):
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
+        names = _field_names(kind)
     if names is not None:
         return {name: to_json(getattr(obj, name)) for name in names}
     if kind is tuple or kind is list:
@@ -179,6 +189,13 @@ def to_json(obj: Any) -> Any:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
 
 
 def from_json(cls: Any, data: Any) -> Any:

@@ -1,6 +1,7 @@
-"""to_json and from_json are inverses for every observation shape."""
+"""to_json and from_json are inverses for every observation shape; so are pickle's."""
 
 import json
+import pickle
 
 from measurement.probe.observations import (
     DnsAnswer,
@@ -121,3 +122,12 @@ def test_a_nul_from_a_hostile_server_is_stored_as_text():
     assert data["banner"] == "\\x00\\x00garbage"
     assert data["transcript"] == ["S: \\x00"]
     assert data["outcome"] == "protocol_error"
+
+
+def test_a_domain_observation_survives_pickling_with_shared_objects_kept_shared():
+    observation = full_observation()
+    twice = [observation, observation.hosts[0]]
+    back = pickle.loads(pickle.dumps(twice, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back[0] == observation
+    assert back[0].hosts[0] is back[1]
+    assert type(back[0].probes[0].outcome) is Outcome
