@@ -108,7 +108,7 @@ class _Run:
             observe_tls_rpt(self.resolver, domain),
             self._mta_sts(domain),
         )
-        hosts = await asyncio.gather(*(self.host(mx_host.host) for mx_host in mx.hosts))
+        hosts = await _all([self.host(mx_host.host) for mx_host in mx.hosts])
         return DomainObservation(
             domain=domain, mx=mx, hosts=tuple(hosts), mta_sts=mta_sts, tls_rpt=tls_rpt
         )
@@ -128,19 +128,19 @@ class _Run:
                 source_address=config.source_address,
             )
 
-    def host(self, host: str) -> Awaitable[HostObservation]:
+    def host(self, host: str) -> "asyncio.Task[HostObservation] | HostObservation":
         """Each MX host is resolved once per run, however many domains name it."""
         if (known := self.known_hosts.get(host)) is not None:
-            return _done(known)
+            return known
         if (task := self._hosts.get(host)) is None:
             # TLSA lives at _25._tcp whatever port the lab serves SMTP on (RFC 7672 2.2.3).
             task = asyncio.ensure_future(resolve_host(self.resolver, host))
             self._hosts[host] = task
-        return asyncio.shield(task)
+        return task
 
     # --- probe ------------------------------------------------------------------------
 
-    def probe(self, host: str, address: str) -> Awaitable[SmtpObservation]:
+    def probe(self, host: str, address: str) -> "asyncio.Task[SmtpObservation]":
         """Each (host, address) is probed once per run, however many domains share it."""
         pair = (host, address)
         if (task := self._probes.get(pair)) is None:
@@ -151,7 +151,7 @@ class _Run:
                     self.shared_probe(host, address, lambda: self._probe_with_retry(host, address))
                 )
             self._probes[pair] = task
-        return asyncio.shield(task)
+        return task
 
     async def _probe_with_retry(self, host: str, address: str) -> SmtpObservation:
         first = await self.attempt(host, address)
@@ -228,8 +228,17 @@ async def resolve_domains(
         run.close()
 
 
-async def _done[T](value: T) -> T:
-    return value
+async def _all[T](items: "list[asyncio.Task[T] | T]") -> list[T]:
+    """The results of shared tasks (or values at hand), in order, without cancelling them.
+
+    Many domains wait on one host's or pair's task: one domain being cancelled must not
+    cancel the task (hence shield), and a task already done costs no wrapper at all,
+    which is the common case for an MX host that serves many domains.
+    """
+    pending = [item for item in items if isinstance(item, asyncio.Future) and not item.done()]
+    if pending:
+        await asyncio.shield(asyncio.gather(*pending))
+    return [item.result() if isinstance(item, asyncio.Future) else item for item in items]
 
 
 def pairs_to_probe(observations: Iterable[DomainObservation]) -> list[Pair]:
@@ -307,7 +316,7 @@ async def observe_domains(
             resolving.release()
         try:
             pairs = pairs_to_probe([facts])
-            probes = await asyncio.gather(*(run.probe(h, address) for h, address in pairs))
+            probes = await _all([run.probe(h, address) for h, address in pairs])
             done.put_nowait(assemble(facts, dict(zip(pairs, probes, strict=True))))
         except Exception:  # our bug; the domain still comes out, without probes
             log.exception("probing the hosts of %s failed", domain)
