@@ -8,19 +8,13 @@ nothing we ask can fill the resolver's cache with unvalidated data.
 import asyncio
 from collections import OrderedDict
 
-import dns.asyncquery
-import dns.edns
 import dns.exception
-import dns.flags
-import dns.message
-import dns.name
 import dns.rcode
-import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 
 from measurement.probe.addresses import is_untestable_mx_name
-from measurement.probe.dnswire import EDNS_PAYLOAD, MalformedResponse, UdpChannel
+from measurement.probe.dnswire import Record, UdpChannel, canonical_name, tcp_exchange
 from measurement.probe.observations import (
     DnsAnswer,
     DnssecStatus,
@@ -112,9 +106,11 @@ class Resolver:
                 async with self._in_flight:
                     response = await channel.exchange(name, wanted, self.timeout)
                 if response.truncated:
-                    return await self._ask_tcp(name, rdtype)
-            except (TimeoutError, MalformedResponse, OSError, EOFError, dns.exception.DNSException):
-                continue
+                    response = await tcp_exchange(
+                        self.address, self.port, name, wanted, self.timeout
+                    )
+            except (TimeoutError, ValueError, OSError, EOFError, dns.exception.DNSException):
+                continue  # ValueError: a MalformedResponse, or a name that cannot be sent
             return _answer(
                 name,
                 rdtype,
@@ -131,15 +127,6 @@ class Resolver:
             status=DnssecStatus.INDETERMINATE,
             resolver=self.label,
         )
-
-    async def _ask_tcp(self, name: str, rdtype: str) -> DnsAnswer:
-        request = dns.message.make_query(
-            name or ".", rdtype, want_dnssec=True, use_edns=0, payload=EDNS_PAYLOAD
-        )
-        response = await dns.asyncquery.tcp(
-            request, self.address, timeout=self.timeout, port=self.port
-        )
-        return answer_from_response(response, name, rdtype, resolver=self.label)
 
     async def _channel(self) -> UdpChannel:
         loop = asyncio.get_running_loop()
@@ -174,61 +161,34 @@ class Resolver:
         self._channels = []
 
 
-def answer_from_response(
-    response: dns.message.Message, qname: str, rdtype: str, *, resolver: str = ""
-) -> DnsAnswer:
-    """The DnsAnswer for one dnspython message (the TCP path)."""
-    ede = tuple(
-        (int(option.code), option.text or "")
-        for option in response.options
-        if isinstance(option, dns.edns.EDEOption)
-    )
-    records = [
-        (rrset.name, rrset.rdtype, rdata)
-        for rrset in response.answer
-        if rrset.rdclass == dns.rdataclass.IN
-        for rdata in rrset
-    ]
-    return _answer(
-        qname,
-        rdtype,
-        dns.rcode.to_text(response.rcode()),
-        bool(response.flags & dns.flags.AD),
-        ede,
-        records,
-        resolver=resolver,
-    )
-
-
 def _answer(
     qname: str,
     rdtype: str,
     rcode: str,
     authenticated: bool,
     ede: tuple[tuple[int, str], ...],
-    records: list[tuple[dns.name.Name, int, dns.rdata.Rdata]],
+    records: list[Record],
     *,
     resolver: str,
 ) -> DnsAnswer:
     """Status, CNAME chain from qname, and the records of the wanted type at its end."""
     wanted = dns.rdatatype.from_text(rdtype)
-    current = dns.name.from_text(qname or ".")
+    current = canonical_name(qname)  # owners and targets are compared as read_name writes them
     chain: list[str] = []
     for _ in range(MAX_CNAME_CHAIN):
         if wanted == dns.rdatatype.CNAME:
             break
         target = next(
-            (r.target for o, t, r in records if t == dns.rdatatype.CNAME and o == current), None
+            (r.target for r in records if r.rtype == dns.rdatatype.CNAME and r.owner == current),
+            None,
         )
         if target is None:
             break
         current = target
-        chain.append(_plain(current))
+        chain.append(current)
     found: tuple[str, ...] = ()
     if rcode == "NOERROR":
-        found = tuple(
-            sorted(_presentation(r) for o, t, r in records if t == wanted and o == current)
-        )
+        found = tuple(sorted(r.text for r in records if r.rtype == wanted and r.owner == current))
     return DnsAnswer(
         qname=qname,
         rdtype=rdtype,
@@ -250,17 +210,6 @@ def dnssec_status(
     if rcode == "SERVFAIL" and any(code in DNSSEC_EDE_CODES for code, _ in ede):
         return DnssecStatus.BOGUS
     return DnssecStatus.INDETERMINATE
-
-
-def _plain(name: dns.name.Name) -> str:
-    return name.to_text(omit_final_dot=True).lower() or "."
-
-
-def _presentation(rdata) -> str:
-    if rdata.rdtype == dns.rdatatype.TXT:
-        # RFC 7208 section 3.3 style: the character-strings of one record are concatenated.
-        return b"".join(rdata.strings).decode("utf-8", "replace")
-    return rdata.to_text()
 
 
 # --- MX (RFC 5321 section 5.1, RFC 7505) ------------------------------------------------
