@@ -44,7 +44,7 @@ from measurement.probe.observations import (
     from_json,
     to_json,
 )
-from measurement.storage import encode_json, storable, update_rows
+from measurement.storage import encode_json, insert_rows, storable, update_rows
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def plan_scan(
     domain: str | None = None,
 ) -> Scan:
     """Create a Scan and one pending DomainResult per domain: the register snapshot."""
-    domains = Domain.objects.of_active_organisations().select_related("organisation")
+    domains = Domain.objects.of_active_organisations()
     scope: dict[str, str] = {}
     if organisation is not None:
         domains = domains.filter(organisation=organisation)
@@ -93,21 +93,15 @@ def plan_scan(
             methodology_version=METHODOLOGY_VERSION,
             scanner_version=SCANNER_VERSION,
         )
-        DomainResult.objects.bulk_create(
+        snapshot = domains.values_list("pk", "name", "organisation_id", "organisation__sector")
+        scan.domains_total = insert_rows(
+            DomainResult,
+            ["scan", "domain", "domain_name", "organisation", "sector", "methodology_version"],
             (
-                DomainResult(
-                    scan=scan,
-                    domain=d,
-                    domain_name=d.name,
-                    organisation=d.organisation,
-                    sector=d.organisation.sector,
-                    methodology_version=METHODOLOGY_VERSION,
-                )
-                for d in domains.iterator(chunk_size=2000)
+                (scan.pk, pk, name, organisation, sector, METHODOLOGY_VERSION)
+                for pk, name, organisation, sector in snapshot.iterator(chunk_size=2000)
             ),
-            batch_size=1000,
         )
-        scan.domains_total = scan.domain_results.count()
         scan.save(update_fields=["domains_total"])
     return scan
 

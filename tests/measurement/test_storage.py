@@ -1,7 +1,7 @@
 import pytest
 
 from measurement.models import Scan
-from measurement.storage import encode_json, storable, update_rows
+from measurement.storage import encode_json, insert_rows, storable, update_rows
 
 
 def test_nul_characters_from_a_hostile_server_are_escaped_before_storage():
@@ -30,3 +30,18 @@ def test_json_encoded_beforehand_is_stored_as_it_is_and_a_nul_is_escaped():
     assert update_rows([scan], ["scope"]) == 1
     scan.refresh_from_db()
     assert scan.scope == {"transcript": ["S: \\x00 hostile", "C: EHLO"], "n": 1}
+
+
+@pytest.mark.django_db
+def test_insert_rows_writes_the_given_columns_and_every_other_default():
+    scans = [Scan.objects.create(methodology_version="t", scanner_version="t") for _ in range(2)]
+    written = insert_rows(
+        Scan, ["methodology_version", "scanner_version", "name"],
+        (("m", "s", f"ronde {n}") for n in range(5)),
+        batch=2,
+    )  # fmt: skip
+    assert written == 5
+    new = Scan.objects.exclude(pk__in=[s.pk for s in scans]).order_by("name")
+    assert [s.name for s in new] == [f"ronde {n}" for n in range(5)]
+    first = new[0]
+    assert (first.kind, first.scope, first.domains_total) == (Scan.Kind.ON_DEMAND, {}, 0)
