@@ -10,7 +10,6 @@ Prints figures; asserts nothing. Client CPU is this process's user+system time
 """
 
 import argparse
-import asyncio
 import resource
 import sys
 import time
@@ -26,6 +25,7 @@ from measurement.probe.engine import (  # noqa: E402
     pairs_to_probe,
     probe_pairs,
     resolve_domains,
+    run,
 )
 from measurement.probe.observations import Outcome  # noqa: E402
 
@@ -153,9 +153,9 @@ def main() -> int:
                 for i in range(count)
             ]
             print(f"catalogue mode: {count} probes over {len(healthy)} healthy lab servers")
-            asyncio.run(bench_probes(config, pairs))
+            run(bench_probes(config, pairs))
         if domains and not args.probes:
-            asyncio.run(bench_domains(config, domains, args.stream_only))
+            run(bench_domains(config, domains, args.stream_only))
         print(f"peak RSS {peak_rss_mib():.1f} MiB")
     finally:
         control.detach(state, users)

@@ -159,7 +159,7 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
     if not todo:
         return 0
     known = _known_hosts(scan_id)
-    observations = asyncio.run(
+    observations = engine.run(
         engine.resolve_domains([r.domain_name for r in todo], probe_config(), known_hosts=known)
     )
     known.update((host.host, host) for obs in observations for host in obs.hosts)
@@ -238,7 +238,7 @@ def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None, claim: s
     todo = _claim_pairs(scan, host_result_ids, claim or f"local-{uuid.uuid4().hex}")
     if not todo:
         return 0
-    observations = asyncio.run(_probe([(r.host, r.address) for r in todo], limiter or _limiter()))
+    observations = engine.run(_probe([(r.host, r.address) for r in todo], limiter or _limiter()))
     by_pair = {(o.host, o.address): o for o in observations}
     for row in todo:
         _fill_host_result(row, by_pair[(row.host, row.address)])

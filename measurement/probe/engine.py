@@ -11,8 +11,9 @@ import dataclasses
 import ipaddress
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from measurement.probe.addresses import not_allowed_reason
 from measurement.probe.dns import MAX_MX_HOSTS, Resolver, resolve_host, resolve_mx
@@ -30,7 +31,22 @@ from measurement.probe.observations import (
 from measurement.probe.smtp import is_retriable, probe_smtp
 from measurement.probe.tlsrpt import observe_tls_rpt
 
+try:
+    import uvloop
+except ImportError:  # not built for this platform (Windows): the standard loop, slower
+    uvloop = None
+
 log = logging.getLogger(__name__)
+
+
+def run[T](work: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run for the scan's network work: on uvloop where it is installed.
+
+    Tens of thousands of queries and connections per scan make the event loop itself a
+    large part of the CPU: uvloop's costs about a third less per domain (docs/scanner.md).
+    """
+    return asyncio.run(work, loop_factory=uvloop.new_event_loop if uvloop else None)
+
 
 Pair = tuple[str, str]  # (MX host, address)
 

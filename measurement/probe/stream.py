@@ -69,7 +69,7 @@ def observe_chunks(
                 await limiter.close()
 
     try:
-        asyncio.run(observe())
+        engine.run(observe())
     except BaseException as exc:  # handed to the caller, which raises it
         hand_over(_ERROR, exc)
     finally:

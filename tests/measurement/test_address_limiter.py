@@ -5,12 +5,13 @@ import os
 import time
 
 from measurement.address_limiter import RedisAddressLimiter
+from measurement.probe.engine import run as on_scan_loop
 
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _run(coro):
-    return asyncio.run(coro)
+    return on_scan_loop(coro)
 
 
 async def _hold(limiter, address, spans, name, seconds=0.05):

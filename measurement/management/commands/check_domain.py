@@ -1,6 +1,5 @@
 """`manage.py check_domain DOMAIN`: test one domain now and print a readable report or JSON."""
 
-import asyncio
 import json
 
 from django.conf import settings
@@ -68,7 +67,7 @@ def check(name: str) -> dict:
         probes = await engine.probe_pairs(pairs, config)
         return engine.assemble(facts, dict(zip(pairs, probes, strict=True)))
 
-    observation = asyncio.run(observe())
+    observation = engine.run(observe())
     verdicts = judge_domain(
         observation, trust_store=pipeline.trust_store(), now=timezone.now()
     ).to_dict()

@@ -119,6 +119,7 @@ class SmtpServer:
         self.log: list[Connection] = []
         self.port = port
         self._server: asyncio.Server | None = None
+        self._open: set[asyncio.StreamWriter] = set()
 
     async def __aenter__(self) -> "SmtpServer":
         self._server = await asyncio.start_server(self._serve, self.address, self.port)
@@ -128,7 +129,8 @@ class SmtpServer:
     async def __aexit__(self, *exc) -> None:
         assert self._server is not None
         self._server.close()
-        self._server.close_clients()
+        for writer in list(self._open):  # Server.close_clients, which uvloop lacks
+            writer.transport.abort()
         await self._server.wait_closed()
 
     def overlapping(self) -> bool:
@@ -138,6 +140,7 @@ class SmtpServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connection = Connection(peer=writer.get_extra_info("peername")[0], start=time.monotonic())
         self.log.append(connection)
+        self._open.add(writer)
         behaviour = self.behaviour
         if behaviour == "greeting_421" and self.recover and len(self.log) > 1:
             behaviour = "good"
@@ -154,6 +157,7 @@ class SmtpServer:
             pass
         finally:
             connection.end = time.monotonic()
+            self._open.discard(writer)
             writer.transport.abort()
 
     async def _converse(self, behaviour, connection, reader, writer) -> None:

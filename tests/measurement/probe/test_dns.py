@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from measurement.probe.dns import Resolver, mx_observation, resolve_host, resolve_mx, tlsa_records
+from measurement.probe.engine import run as on_scan_loop
 from measurement.probe.observations import DnsAnswer, DnssecStatus
 from tests.measurement.probe.scripted_servers import DnsServer
 
@@ -20,7 +21,7 @@ def ask(table, work, **server_options):
             finally:
                 resolver.close()
 
-    return asyncio.run(run())
+    return on_scan_loop(run())
 
 
 def query(table, name, rdtype):

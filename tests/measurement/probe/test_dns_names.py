@@ -2,12 +2,11 @@
 DnsAnswer, and what dnspython would read: names with escapes and mixed case, CNAME
 chains, every record type the probe stores."""
 
-import asyncio
-
 import dns.name
 import pytest
 
 from measurement.probe.dns import Resolver
+from measurement.probe.engine import run as on_scan_loop
 from tests.measurement.probe.scripted_servers import DnsServer
 
 # (query name, type, answer records as (owner, type, rdata text), expected records, chain)
@@ -100,7 +99,7 @@ def answers_over_udp_and_tcp(qname: str, rdtype: str, records: list):
                     resolver.close()
             return answers, server.tcp_queries
 
-    return asyncio.run(run())
+    return on_scan_loop(run())
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())

@@ -13,6 +13,7 @@ from measurement.probe.engine import (
     probe_pairs,
     resolve_domains,
 )
+from measurement.probe.engine import run as on_scan_loop
 from measurement.probe.observations import Outcome
 from tests.measurement.probe.scripted_servers import DnsServer, SmtpServer, make_pki
 
@@ -79,7 +80,7 @@ def run_scenario(table, servers, work):
             await asyncio.sleep(0.05)
             return result, started
 
-    return asyncio.run(run())
+    return on_scan_loop(run())
 
 
 def test_a_host_shared_by_many_domains_is_probed_once_per_run():

@@ -4,7 +4,6 @@ Our connections come from a source address of our own, so the lab's connection l
 be read for exactly this test's traffic even while other tests use the lab.
 """
 
-import asyncio
 import itertools
 import ssl
 import time
@@ -13,6 +12,7 @@ import pytest
 
 from measurement.probe.dns import Resolver, resolve_host, resolve_mx
 from measurement.probe.engine import ProbeConfig, observe_domains, probe_pairs
+from measurement.probe.engine import run as on_scan_loop
 from measurement.probe.mtasts import observe_mta_sts
 from measurement.probe.observations import DnssecStatus, Outcome
 from measurement.probe.smtp import probe_smtp
@@ -44,7 +44,7 @@ def observe(lab, domains, **overrides):
     async def run():
         return {o.domain: o async for o in observe_domains(domains, lab_config(lab, **overrides))}
 
-    return asyncio.run(run())
+    return on_scan_loop(run())
 
 
 def our_connections(lab, since: float, address: str | None = None):
@@ -63,7 +63,7 @@ def resolve(lab, work):
         finally:
             resolver.close()
 
-    return asyncio.run(run())
+    return on_scan_loop(run())
 
 
 def domain_of(lab, name: str) -> str:
@@ -115,7 +115,7 @@ def test_a_resolver_that_does_not_answer_gives_indeterminate(lab):
         finally:
             resolver.close()
 
-    answer = asyncio.run(run())
+    answer = on_scan_loop(run())
     assert (answer.rcode, answer.status) == ("TIMEOUT", DnssecStatus.INDETERMINATE)
 
 
@@ -155,7 +155,7 @@ def probe_scenario(lab, name: str, **timeouts):
             **options,
         )
 
-    return asyncio.run(run())
+    return on_scan_loop(run())
 
 
 def test_a_good_lab_server_yields_its_chain_ending_in_the_lab_ca(lab):
@@ -268,7 +268,7 @@ def test_one_address_is_never_contacted_twice_at_once(lab):
             [(name, address) for name in names], lab_config(lab, address_gap=0.15)
         )
 
-    probes = asyncio.run(run())
+    probes = on_scan_loop(run())
     time.sleep(0.3)
     records = sorted(our_connections(lab, since, address), key=lambda r: r.start)
     assert [p.outcome for p in probes] == [Outcome.OK] * 4

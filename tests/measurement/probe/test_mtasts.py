@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from measurement.probe.engine import run as on_scan_loop
 from measurement.probe.mtasts import MAX_POLICY_BYTES, announces_policy, get_policy
 from measurement.probe.observations import Outcome
 from tests.measurement.probe.scripted_servers import make_pki
@@ -29,7 +30,7 @@ def fetch(response: bytes, *, timeout=2.0):
         finally:
             server.close()
 
-    return asyncio.run(run()), requests
+    return on_scan_loop(run()), requests
 
 
 def test_a_policy_is_fetched_with_host_header_and_the_chain_kept():

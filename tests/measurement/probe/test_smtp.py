@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from measurement.probe.engine import run as on_scan_loop
 from measurement.probe.observations import Outcome
 from measurement.probe.smtp import (
     MAX_REPLY_BYTES,
@@ -34,7 +35,7 @@ def probe(behaviour: str, *, greeting_timeout=2.0, command_timeout=2.0, total_ti
             await asyncio.sleep(0.05)  # let the server log the end of the connection
             return obs, server
 
-    return asyncio.run(run())
+    return on_scan_loop(run())
 
 
 def test_a_good_server_gives_ok_with_the_whole_presented_chain():
@@ -135,7 +136,7 @@ def test_a_closed_port_is_refused():
             "mx.example.test", "127.0.0.1", port=port, ehlo_name="x", lab_mode=True
         )
 
-    assert asyncio.run(run()).outcome is Outcome.REFUSED
+    assert on_scan_loop(run()).outcome is Outcome.REFUSED
 
 
 @pytest.mark.parametrize(
@@ -149,6 +150,6 @@ def test_private_and_loopback_addresses_are_not_contacted_outside_lab_mode(addre
             )
             return obs, server
 
-    obs, server = asyncio.run(run())
+    obs, server = on_scan_loop(run())
     assert obs.outcome is Outcome.NOT_ALLOWED
     assert server.log == []
