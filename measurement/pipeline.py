@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -382,7 +383,7 @@ def _probes_for(scan: Scan, observations) -> dict[tuple[str, str], SmtpObservati
     return probes
 
 
-def _store_verdicts(row: DomainResult, verdicts, now, host_dict=None) -> None:
+def _store_verdicts(row: DomainResult | SimpleNamespace, verdicts, now, host_dict=None) -> None:
     row.judged_at = now
     if verdicts is None:
         # Never resolved (the scan failed before this domain's DNS was seen): our error.
@@ -548,8 +549,7 @@ def _store_observed(
         pk = result_ids[observation.domain]
         if pk not in open_ids:
             continue
-        row = DomainResult(pk=pk, scan=scan, domain_name=observation.domain)
-        row.evidence = _evidence(observation, shared)
+        row = SimpleNamespace(pk=pk, evidence=_evidence(observation, shared))
         verdicts = judge_domain(
             observation, trust_store=trust_store(), now=measured_at, hosts=shared.judgements
         )
@@ -557,7 +557,9 @@ def _store_observed(
         judged.append(row)
     with transaction.atomic():
         HostResult.objects.bulk_create(host_rows, ignore_conflicts=True, batch_size=1000)
-        update_rows(judged, ["evidence", "judged_at", "reasons", *VERDICT_FIELDS])
+        update_rows(
+            judged, ["evidence", "judged_at", "reasons", *VERDICT_FIELDS], model=DomainResult
+        )
         stored_pairs.update(new_probes)
         Scan.objects.filter(pk=scan.pk).update(
             heartbeat_at=now,

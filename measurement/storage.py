@@ -70,11 +70,18 @@ def insert_rows(
     return written
 
 
-def update_rows(rows: Sequence[models.Model], fields: Sequence[str]) -> int:
-    """UPDATE each row's `fields` by primary key; returns how many rows were written."""
+def update_rows(
+    rows: Sequence, fields: Sequence[str], *, model: type[models.Model] | None = None
+) -> int:
+    """UPDATE each row's `fields` by primary key; returns how many rows were written.
+
+    Rows are model instances, or (with `model`) any objects with `pk` and the fields'
+    attribute names: a pipeline that computes every column it writes need not pay for
+    building a model instance per row.
+    """
     if not rows:
         return 0
-    meta = type(rows[0])._meta
+    meta = (model or type(rows[0]))._meta
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
     sql = (
@@ -88,7 +95,7 @@ def update_rows(rows: Sequence[models.Model], fields: Sequence[str]) -> int:
     return len(rows)
 
 
-def _prepared(row: models.Model, column: models.Field):
+def _prepared(row, column: models.Field):
     value = getattr(row, column.attname)
     if isinstance(value, EncodedJson):
         return str(value)

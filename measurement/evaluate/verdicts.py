@@ -646,8 +646,13 @@ def address_as_dict(address: AddressVerdict) -> dict[str, Any]:
     }
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Details as JSON: tuples become lists, datetimes ISO strings, bytes hex."""
+    if type(value) in _PLAIN:  # most values: no isinstance walk through the ABCs
+        return value
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -172,6 +172,8 @@ def to_json(obj: Any) -> Any:
     kind = type(obj)
     if kind is str:
         return obj.replace("\x00", "\\x00") if "\x00" in obj else obj
+    if kind in _PLAIN:
+        return obj
     names = _FIELD_NAMES.get(kind)
     if names is None and dataclasses.is_dataclass(obj):
         names = _field_names(kind)
@@ -189,6 +191,7 @@ def to_json(obj: Any) -> Any:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = frozenset({int, float, bool, type(None)})
 
 
 def _field_names(kind: type) -> tuple[str, ...]:

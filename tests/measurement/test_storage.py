@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 
 from measurement.models import Scan
@@ -45,3 +47,12 @@ def test_insert_rows_writes_the_given_columns_and_every_other_default():
     assert [s.name for s in new] == [f"ronde {n}" for n in range(5)]
     first = new[0]
     assert (first.kind, first.scope, first.domains_total) == (Scan.Kind.ON_DEMAND, {}, 0)
+
+
+@pytest.mark.django_db
+def test_update_rows_takes_plain_objects_when_told_the_model():
+    scan = Scan.objects.create(methodology_version="t", scanner_version="t")
+    row = SimpleNamespace(pk=scan.pk, name="Nulmeting", scope=encode_json({"sector": "rijk"}))
+    assert update_rows([row], ["name", "scope"], model=Scan) == 1
+    scan.refresh_from_db()
+    assert (scan.name, scan.scope) == ("Nulmeting", {"sector": "rijk"})
