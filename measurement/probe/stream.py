@@ -76,6 +76,16 @@ def observe_chunks(
         hand_over(_DONE, None)
 
 
+def _chunks(messages: Iterator[tuple[str, object]]) -> Iterator[list[DomainObservation]]:
+    """The chunks among the producer's messages, up to done; its error is raised here."""
+    for kind, item in messages:
+        if kind == _DONE:
+            return
+        if kind == _ERROR:
+            raise item
+        yield item
+
+
 # --- in a thread --------------------------------------------------------------------------
 
 
@@ -105,13 +115,7 @@ def in_thread(
     )
     producer.start()
     try:
-        while True:
-            kind, item = handover.get()
-            if kind == _DONE:
-                return
-            if kind == _ERROR:
-                raise item
-            yield item
+        yield from _chunks(iter(handover.get, None))
     finally:
         stop.set()
         producer.join(timeout=30)
@@ -135,7 +139,8 @@ def in_process(names: list[str], config: engine.ProbeConfig) -> Iterator[list[Do
     child.start()
     sending.close()  # ours: only the child's copy stays open, so its exit means EOF here
     reader = ChunkReader()
-    try:
+
+    def messages() -> Iterator[tuple[str, object]]:
         while True:
             try:
                 blob = receiving.recv_bytes()
@@ -144,12 +149,10 @@ def in_process(names: list[str], config: engine.ProbeConfig) -> Iterator[list[Do
                 raise ObserverLost(
                     f"the observer process ended unexpectedly (exit code {child.exitcode})"
                 ) from None
-            kind, item = reader.loads(blob)
-            if kind == _DONE:
-                return
-            if kind == _ERROR:
-                raise item
-            yield item
+            yield reader.loads(blob)
+
+    try:
+        yield from _chunks(messages())
     finally:
         receiving.close()
         if child.is_alive():
