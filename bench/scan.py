@@ -62,6 +62,12 @@ def register(count: int) -> int:
     return len(domains)
 
 
+def recorded_seconds(scan) -> float:
+    """Planned to finished, as the scan's own record says: the same span in both modes
+    (the command's start-up and its polling for the end are outside it)."""
+    return (scan.finished_at - scan.created_at).total_seconds()
+
+
 def report(label: str, count: int, wall: float, cpu: float, rss_mb: float, extra: str = "") -> None:
     print(
         f"{label}: {count} domains in {wall:.1f} s = {count / wall:.0f} domains/s; "
@@ -115,6 +121,7 @@ def child_embedded(count: int) -> None:
     judged = scan.domain_results.filter(judged_at__isnull=False).count()
     extra = (
         f" (this process; {child_rss:.0f} MB the observer process)"
+        f"; scan record {recorded_seconds(scan):.1f} s"
         f"; {scan.hosts_total} (host, address) pairs probed"
         f"; CPU judging and storing {1000 * cpu / judged:.2f} ms/domain,"
         f" observing (child) {1000 * child_cpu / judged:.2f} ms/domain"
@@ -147,6 +154,7 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
     subprocess.run(
         [sys.executable, __file__, "--child-register", str(count)], env=env, cwd=REPO, check=True
     )
+    cpu0 = cpu_seconds(resource.RUSAGE_CHILDREN)  # migrating and registering are not the scan
     processes = [
         subprocess.Popen(
             [
@@ -185,10 +193,17 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
         process.wait()
     logs = "".join(p.read_text() for p in log_dir.glob("*.log"))
     messages = len(re.findall(r"Task measurement\.tasks\.\w+\[[^\]]+\] received", logs))
-    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - cpu0  # workers' start-up included
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     per = count / max(messages, 1)
-    extra = f" (largest process); {messages} task messages = 1 per {per:.0f} domains"
+    recorded = subprocess.run(
+        [sys.executable, __file__, "--child-recorded"],
+        env=env, cwd=REPO, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    extra = (
+        f" (largest process); {messages} task messages = 1 per {per:.0f} domains"
+        f"; scan record {recorded} s"
+    )
     label = f"{workers} Celery workers x {concurrency} processes (Redis, PostgreSQL)"
     report(label, count, wall, cpu, rss, extra)
 
@@ -208,12 +223,18 @@ if __name__ == "__main__":
     parser.add_argument("--skip-workers", action="store_true")
     parser.add_argument("--child-embedded", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-register", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-recorded", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_embedded:
         child_embedded(args.child_embedded)
     elif args.child_register:
         setup_django()
         register(args.child_register)
+    elif args.child_recorded:
+        setup_django()
+        from measurement.models import Scan
+
+        print(f"{recorded_seconds(Scan.objects.latest('created_at')):.1f}")
     else:
         if not args.skip_embedded:
             embedded(args.domains)

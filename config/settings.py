@@ -79,6 +79,11 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests on a file, as the embedded mode runs: Django's default in-memory test database
+    # shares one cache between threads, and there a second writer fails at once ("table
+    # is locked") instead of waiting its turn as it does on a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

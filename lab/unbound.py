@@ -45,6 +45,10 @@ def write_config(state: Path, root_ds: str) -> Path:
         "    prefetch: no",
         "    outgoing-range: 4096",
         "    num-queries-per-thread: 2048",
+        # Two workers with 256 queries in flight each overflow the default receive
+        # buffer (208 KiB): the kernel drops queries and each costs a 5 s time-out.
+        "    so-rcvbuf: 4m",
+        "    so-sndbuf: 4m",
         "    msg-cache-size: 64m",
         "    rrset-cache-size: 128m",
         "    infra-cache-numhosts: 100000",

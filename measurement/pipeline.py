@@ -7,7 +7,6 @@ measurement.probe.engine and the judgement by measurement.evaluate; this module 
 moves their frozen results in and out of the database.
 """
 
-import asyncio
 import dataclasses
 import hashlib
 import logging
@@ -27,6 +26,13 @@ from django.utils import timezone
 
 from measurement import aggregation
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION, HostJudgements, judge_domain
+from measurement.host_results import (
+    PENDING,
+    PROBE_FIELDS,
+    SharedProbes,
+    fill_host_result,
+    record_progress,
+)
 from measurement.models import (
     CHECKS,
     VERDICT_COLUMNS,
@@ -45,12 +51,11 @@ from measurement.probe.observations import (
     from_json,
     to_json,
 )
-from measurement.storage import encode_json, insert_rows, storable, update_rows
+from measurement.storage import encode_json, insert_rows, update_rows
 
 log = logging.getLogger(__name__)
 
 SCANNER_VERSION = "0.1.0"
-PENDING = "pending"
 
 
 class ScanFrozen(Exception):
@@ -177,7 +182,7 @@ def resolve_batch(scan_id: int, result_ids: list[int]) -> int:
             ignore_conflicts=True,
             batch_size=1000,
         )
-        _progress(scan_id)
+        record_progress(scan_id)
     return len(todo)
 
 
@@ -242,13 +247,10 @@ def probe_batch(scan_id: int, host_result_ids: list[int], limiter=None, claim: s
     observations = engine.run(_probe([(r.host, r.address) for r in todo], limiter or _limiter()))
     by_pair = {(o.host, o.address): o for o in observations}
     for row in todo:
-        _fill_host_result(row, by_pair[(row.host, row.address)])
+        fill_host_result(row, by_pair[(row.host, row.address)])
     with transaction.atomic():
-        update_rows(
-            todo,
-            ["outcome", "detail", "starttls", "tls_version", "cipher", "observation", "probed_at"],
-        )
-        _progress(scan_id, hosts_done=len(todo))
+        update_rows(todo, PROBE_FIELDS)
+        record_progress(scan_id, hosts_done=len(todo))
     return len(todo)
 
 
@@ -289,22 +291,6 @@ def _claim_pairs(scan: Scan, ids: list[int], claim: str) -> list[HostResult]:
             claimed_by=claim, claimed_at=timezone.now()
         )
     return rows
-
-
-def _progress(scan_id: int, **increments: int) -> None:
-    Scan.objects.filter(pk=scan_id).update(
-        heartbeat_at=timezone.now(), **{name: F(name) + n for name, n in increments.items()}
-    )
-
-
-def _fill_host_result(row: HostResult, obs: SmtpObservation) -> None:
-    row.outcome = obs.outcome.value
-    row.detail = storable(obs.detail)[:500]
-    row.starttls = obs.starttls_offered
-    row.tls_version = obs.tls_version
-    row.cipher = storable(obs.cipher)[:100]
-    row.observation = to_json(obs)
-    row.probed_at = timezone.now()
 
 
 def _limiter():
@@ -359,7 +345,7 @@ def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | 
             _store_verdicts(row, verdicts, now)
         update_rows(todo, ["judged_at", "reasons", "evidence", *VERDICT_FIELDS])
         if methodology_version is None:
-            _progress(scan_id, domains_done=len(todo))
+            record_progress(scan_id, domains_done=len(todo))
     return len(todo)
 
 
@@ -533,7 +519,7 @@ def _store_observed(
     host_rows = []
     for (host, address), probe in new_probes.items():
         row = HostResult(scan=scan, host=host, address=address, claimed_by="in-process")
-        _fill_host_result(row, probe)
+        fill_host_result(row, probe)
         host_rows.append(row)
     # Only the ids of rows not judged yet (another run may have judged some): every
     # column written below is computed here, so nothing else of the row is loaded.
@@ -614,73 +600,6 @@ def _store_facts(scan: Scan, observations: list[DomainObservation], ids: dict) -
         row.evidence = _evidence(observation)
         rows.append(row)
     update_rows(rows, ["evidence"])
-
-
-class SharedProbes:
-    """One probe per (host, address) per scan across workers, through HostResult rows.
-
-    Database work runs on one thread of its own (the event loop must not block, and the
-    ORM must not run on the loop); a pair another batch is probing is polled for.
-    """
-
-    POLL_SECONDS = 1.0
-
-    def __init__(self, scan_id: int, claim: str) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.scan_id = scan_id
-        self.claim = claim
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shared-probes")
-
-    async def probe(self, host: str, address: str, probe_now) -> SmtpObservation:
-        loop = asyncio.get_running_loop()
-        while True:
-            state = await loop.run_in_executor(self.executor, self._claim, host, address)
-            if isinstance(state, SmtpObservation):
-                return state  # another batch probed it
-            if state:
-                observation = await probe_now()
-                await loop.run_in_executor(self.executor, self._save, observation)
-                return observation
-            await asyncio.sleep(self.POLL_SECONDS)
-
-    def _claim(self, host: str, address: str) -> SmtpObservation | bool:
-        now = timezone.now()
-        row, created = HostResult.objects.get_or_create(
-            scan_id=self.scan_id,
-            host=host,
-            address=address,
-            defaults={"outcome": PENDING, "claimed_by": self.claim, "claimed_at": now},
-        )
-        if created or row.claimed_by == self.claim and row.outcome == PENDING:
-            return True
-        if row.outcome != PENDING:
-            return from_json(SmtpObservation, row.observation)
-        lease_end = now - timedelta(seconds=settings.SCANNER_PROBE_LEASE)
-        return bool(
-            HostResult.objects.filter(pk=row.pk, outcome=PENDING)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease_end))
-            .update(claimed_by=self.claim, claimed_at=now)
-        )
-
-    def _save(self, observation: SmtpObservation) -> None:
-        row = HostResult.objects.get(
-            scan_id=self.scan_id, host=observation.host, address=observation.address
-        )
-        _fill_host_result(row, observation)
-        with transaction.atomic():
-            update_rows(
-                [row],
-                ["outcome", "detail", "starttls", "tls_version", "cipher", "observation",
-                 "probed_at"],
-            )  # fmt: skip
-            _progress(self.scan_id, hosts_done=1, hosts_total=1)
-
-    def close(self) -> None:
-        from django.db import connections
-
-        self.executor.submit(connections.close_all).result()
-        self.executor.shutdown()
 
 
 @contextmanager
