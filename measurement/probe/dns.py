@@ -15,6 +15,7 @@ import dns.rdatatype
 
 from measurement.probe.addresses import is_untestable_mx_name
 from measurement.probe.dnswire import Record, UdpChannel, canonical_name, tcp_exchange
+from measurement.probe.gate import PriorityGate
 from measurement.probe.observations import (
     DnsAnswer,
     DnssecStatus,
@@ -65,7 +66,7 @@ class Resolver:
         self._channels: list[UdpChannel] = []
         self._channels_loop: asyncio.AbstractEventLoop | None = None
         self._opening: asyncio.Lock | None = None
-        self._in_flight: asyncio.Semaphore | None = None
+        self._in_flight: PriorityGate | None = None
         self._next = 0
         self._closed = False
         self.queries_sent = 0
@@ -74,7 +75,10 @@ class Resolver:
     def label(self) -> str:
         return f"{self.address}:{self.port}" if self.port != 53 else self.address
 
-    async def query(self, name: str, rdtype: str) -> DnsAnswer:
+    async def query(self, name: str, rdtype: str, *, opening: bool = False) -> DnsAnswer:
+        """The answer for (name, rdtype), asked once per scan. An `opening` query is a
+        domain's first (its MX, its TLS-RPT and MTA-STS records): it waits behind the
+        follow-ups of domains already under way (measurement.probe.gate)."""
         key = (name.lower().rstrip("."), rdtype.upper())
         if (answer := self._answers.get(key)) is not None:
             self._answers.move_to_end(key)
@@ -84,7 +88,7 @@ class Resolver:
         future: asyncio.Future[DnsAnswer] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
         try:
-            answer = await self._ask(*key)
+            answer = await self._ask(*key, urgent=not opening)
         except BaseException as exc:  # cancelled: let waiters see it too
             future.cancel()
             del self._pending[key]
@@ -96,14 +100,14 @@ class Resolver:
             self._answers.popitem(last=False)
         return answer
 
-    async def _ask(self, name: str, rdtype: str) -> DnsAnswer:
+    async def _ask(self, name: str, rdtype: str, *, urgent: bool) -> DnsAnswer:
         wanted = dns.rdatatype.from_text(rdtype)
         for _ in range(self.attempts):
             self.queries_sent += 1
             try:
                 channel = await self._channel()
                 assert self._in_flight is not None
-                async with self._in_flight:
+                async with self._in_flight.slot(urgent=urgent):
                     response = await channel.exchange(name, wanted, self.timeout)
                 if response.truncated:
                     response = await tcp_exchange(
@@ -134,7 +138,7 @@ class Resolver:
             # A new event loop (a new asyncio.run): sockets belong to the loop that made them.
             self._channels, self._channels_loop = [], loop
             self._opening = asyncio.Lock()
-            self._in_flight = asyncio.Semaphore(self.max_in_flight)
+            self._in_flight = PriorityGate(self.max_in_flight)
         if not self._channels:
             assert self._opening is not None
             async with self._opening:
@@ -218,7 +222,8 @@ def dnssec_status(
 async def resolve_mx(
     resolver: Resolver, domain: str, *, max_hosts: int = MAX_MX_HOSTS
 ) -> MxObservation:
-    return mx_observation(domain, await resolver.query(domain, "MX"), max_hosts=max_hosts)
+    answer = await resolver.query(domain, "MX", opening=True)
+    return mx_observation(domain, answer, max_hosts=max_hosts)
 
 
 def mx_observation(
@@ -305,8 +310,3 @@ def tlsa_records(answer: DnsAnswer) -> tuple[TlsaRecord, ...]:
 
 
 # --- TXT --------------------------------------------------------------------------------
-
-
-async def resolve_txt(resolver: Resolver, name: str) -> DnsAnswer:
-    """TXT at `name`; each record's character-strings joined into one string."""
-    return await resolver.query(name, "TXT")

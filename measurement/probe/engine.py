@@ -107,9 +107,9 @@ class _Run:
 
     # --- resolve ----------------------------------------------------------------------
 
-    async def resolve(self, domain: str) -> DomainObservation:
+    async def resolve(self, domain: str, *, start_probes: bool = False) -> DomainObservation:
         try:
-            return await self._resolve(domain)
+            return await self._resolve(domain, start_probes)
         except Exception as exc:  # our bug: a domain with an unusable MX answer, logged
             log.exception("resolving %s failed", domain)
             answer = DnsAnswer(
@@ -117,17 +117,29 @@ class _Run:
             )
             return DomainObservation(domain=domain, mx=MxObservation(domain=domain, answer=answer))
 
-    async def _resolve(self, domain: str) -> DomainObservation:
-        config = self.config
-        mx, tls_rpt, mta_sts = await asyncio.gather(
-            resolve_mx(self.resolver, domain, max_hosts=config.max_mx_hosts),
+    async def _resolve(self, domain: str, start_probes: bool) -> DomainObservation:
+        (mx, hosts), tls_rpt, mta_sts = await asyncio.gather(
+            self._mail_hosts(domain, start_probes),
             observe_tls_rpt(self.resolver, domain),
             self._mta_sts(domain),
         )
-        hosts = await _all([self.host(mx_host.host) for mx_host in mx.hosts])
         return DomainObservation(
             domain=domain, mx=mx, hosts=tuple(hosts), mta_sts=mta_sts, tls_rpt=tls_rpt
         )
+
+    async def _mail_hosts(
+        self, domain: str, start_probes: bool
+    ) -> tuple[MxObservation, list[HostObservation]]:
+        """The MX answer and its hosts; with start_probes, each host's probes begin as soon
+        as its addresses are known, not after the domain's MTA-STS policy has come in: the
+        probe of a silent server is what a scan waits for longest."""
+        mx = await resolve_mx(self.resolver, domain, max_hosts=self.config.max_mx_hosts)
+        hosts = await _all([self.host(mx_host.host) for mx_host in mx.hosts])
+        if start_probes:
+            for host in hosts:
+                for address in host.addresses:
+                    self.probe(host.host, address)
+        return mx, hosts
 
     async def _mta_sts(self, domain: str):
         config = self.config
@@ -327,7 +339,7 @@ async def observe_domains(
 
     async def observe(domain: str) -> None:
         try:
-            facts = await run.resolve(domain)
+            facts = await run.resolve(domain, start_probes=True)
         finally:
             resolving.release()
         try:

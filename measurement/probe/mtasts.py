@@ -42,7 +42,7 @@ async def observe_mta_sts(
     ipv6: bool = True,
     source_address: str | None = None,
 ) -> MtaStsObservation:
-    txt = await resolver.query(f"_mta-sts.{domain}", "TXT")
+    txt = await resolver.query(f"_mta-sts.{domain}", "TXT", opening=True)
     if not announces_policy(txt.records):
         return MtaStsObservation(domain=domain, txt=txt)
     policy_host = f"mta-sts.{domain}"

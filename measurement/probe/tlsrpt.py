@@ -5,4 +5,5 @@ from measurement.probe.observations import TlsRptObservation
 
 
 async def observe_tls_rpt(resolver: Resolver, domain: str) -> TlsRptObservation:
-    return TlsRptObservation(domain=domain, txt=await resolver.query(f"_smtp._tls.{domain}", "TXT"))
+    txt = await resolver.query(f"_smtp._tls.{domain}", "TXT", opening=True)
+    return TlsRptObservation(domain=domain, txt=txt)

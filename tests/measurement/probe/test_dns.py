@@ -114,6 +114,36 @@ def test_identical_queries_in_flight_and_later_are_sent_once():
     assert len({id(a) for a in answers}) == 1
 
 
+def test_follow_up_queries_go_before_the_opening_queries_of_domains_not_yet_begun():
+    opening = [f"d{n}.test" for n in range(8)]
+    table = {
+        (name, "MX"): ("NOERROR", False, [(name, "MX", "10 mx.test.")], None) for name in opening
+    }
+    table[("mx.test", "A")] = ("NOERROR", False, [("mx.test", "A", "192.0.2.25")], None)
+
+    async def work(resolver):
+        await resolver.query("mx.test", "A", opening=True)  # opens the sockets
+        resolver._answers.clear()
+        waiting = [asyncio.ensure_future(resolver.query(n, "MX", opening=True)) for n in opening]
+        await asyncio.sleep(0)  # d0 is in flight (one at a time), d1-d7 queue
+        follow_up = asyncio.ensure_future(resolver.query("mx.test", "A"))
+        return await asyncio.gather(*waiting, follow_up)
+
+    async def run():
+        async with DnsServer(table) as server:
+            resolver = Resolver(server.address, server.port, timeout=2, max_in_flight=1)
+            try:
+                return await work(resolver), server
+            finally:
+                resolver.close()
+
+    answers, server = on_scan_loop(run())
+    assert [a.rcode for a in answers] == ["NOERROR"] * 9
+    asked = [str(q.question[0].name).rstrip(".") for q in server.queries][1:]
+    assert asked[:2] == ["d0.test", "mx.test"]  # ahead of the seven domains still waiting
+    assert asked[2:] == opening[1:]
+
+
 def mx_answer(*records, status=DnssecStatus.SECURE, rcode="NOERROR"):
     return DnsAnswer("d.test", "MX", rcode, status, records=tuple(records))
 

@@ -213,3 +213,42 @@ def test_a_silent_server_does_not_hold_up_domains_that_do_not_use_it():
     assert [o.domain for o in observed] == ["quick.test", "slow.test"]
     assert observed[1].probes[0].outcome is Outcome.TIMEOUT
     assert observed[1].probes[0].attempts == 2
+
+
+def test_probes_begin_while_the_domains_mta_sts_policy_is_still_being_fetched():
+    table = {
+        **mx("policy.test", "mx.good.test"),
+        **a("mx.good.test", "127.0.0.20"),
+        ("_mta-sts.policy.test", "TXT"): (
+            "NOERROR", True, [("_mta-sts.policy.test", "TXT", '"v=STSv1; id=1"')], None
+        ),
+        **a("mta-sts.policy.test", "127.0.0.21"),
+    }  # fmt: skip
+
+    async def work(dns, port):
+        # A policy server that accepts the connection and never says a word.
+        done = asyncio.Event()
+
+        async def mute(reader, writer):
+            await done.wait()
+            writer.close()
+
+        https = await asyncio.start_server(mute, "127.0.0.21", 0)
+        cfg = config(
+            dns, port, fetch_mta_sts=True, https_port=https.sockets[0].getsockname()[1],
+            https_timeout=1.5,
+        )  # fmt: skip
+        started = asyncio.get_running_loop().time()
+        try:
+            observed = [obs async for obs in observe_domains(["policy.test"], cfg)]
+        finally:
+            done.set()
+            https.close()
+        return observed, started, asyncio.get_running_loop().time()
+
+    (observed, started, ended), servers = run_scenario(table, {"127.0.0.20": {}}, work)
+    [obs] = observed
+    assert obs.mta_sts.fetch_outcome is Outcome.TIMEOUT and ended - started >= 1.5
+    assert obs.probes[0].outcome is Outcome.OK
+    [connection] = servers["127.0.0.20"].log
+    assert connection.start - started < 1.0  # not after the policy fetch gave up
