@@ -16,6 +16,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,6 +37,59 @@ def lab_env() -> dict[str, str]:
 def cpu_seconds(who: int) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU (user + system) of a running process and all its descendants, from /proc."""
+    parents, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += cpu.get(pid, 0.0)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+class ServerCpu(threading.Thread):
+    """CPU used by processes of one name (the database server's) while it runs: sampled
+    from /proc every 0.2 s, so a backend that ends meanwhile still counts up to then."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(daemon=True)
+        self.name_wanted, self.first, self.last = name, {}, {}
+        self.stopping = threading.Event()
+
+    def sample(self) -> dict[int, float]:
+        seen = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue
+            if text[text.index("(") + 1 : text.rindex(")")] == self.name_wanted:
+                fields = text.rsplit(")", 1)[1].split()
+                seen[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+        return seen
+
+    def run(self) -> None:
+        self.first = self.sample()
+        while not self.stopping.wait(0.2):
+            self.last.update(self.sample())
+        self.last.update(self.sample())
+
+    def stop(self) -> float:
+        self.stopping.set()
+        self.join()
+        used = sum(ticks - self.first.get(pid, 0) for pid, ticks in self.last.items())
+        return used / os.sysconf("SC_CLK_TCK")
 
 
 def register(count: int) -> int:
@@ -181,12 +235,17 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
         for i in range(workers)
     ]
     time.sleep(4)  # workers connect
+    started_up = sum(tree_cpu_seconds(process.pid) for process in processes)
+    database = ServerCpu("postgres")
+    database.start()
     wall0 = time.monotonic()
     subprocess.run(
         [sys.executable, "manage.py", "scan", "--workers", "--no-progress"],
         env=env, cwd=REPO, check=True,
     )  # fmt: skip
     wall = time.monotonic() - wall0
+    scanning = sum(tree_cpu_seconds(process.pid) for process in processes) - started_up
+    database_cpu = database.stop()
     for process in processes:
         process.terminate()
     for process in processes:
@@ -202,7 +261,9 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
     ).stdout.strip()  # fmt: skip
     extra = (
         f" (largest process); {messages} task messages = 1 per {per:.0f} domains"
-        f"; scan record {recorded} s"
+        f"; scan record {recorded} s; CPU of the workers during the scan"
+        f" {1000 * scanning / count:.2f} ms/domain (start-up {started_up:.1f} s)"
+        f"; PostgreSQL server CPU {1000 * database_cpu / count:.2f} ms/domain"
     )
     label = f"{workers} Celery workers x {concurrency} processes (Redis, PostgreSQL)"
     report(label, count, wall, cpu, rss, extra)

@@ -77,6 +77,16 @@ def insert_rows(
         tail += " RETURNING " + ", ".join(quote(name) for name in returning)
     written, returned = 0, []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not ignore_conflicts and not returning:
+            # COPY: one stream instead of a statement per row. The rows are read first:
+            # `values` may come from a server-side cursor on this same connection, which
+            # cannot fetch while a COPY is under way.
+            rows = list(values)
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([*row, *defaults])
+                    written += 1
+            return written
         if not returning:
             for chunk in itertools.batched(values, batch, strict=False):
                 cursor.executemany(head + row_marks + tail, [[*row, *defaults] for row in chunk])

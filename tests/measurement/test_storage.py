@@ -56,3 +56,23 @@ def test_update_rows_takes_plain_objects_when_told_the_model():
     assert update_rows([row], ["name", "scope"], model=Scan) == 1
     scan.refresh_from_db()
     assert (scan.name, scan.scope) == ("Nulmeting", {"sector": "rijk"})
+
+
+@pytest.mark.django_db
+def test_evidence_and_probe_json_are_compressed_with_lz4_on_postgresql():
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    applied = MigrationRecorder(connection).applied_migrations()
+    assert ("measurement", "0005_lz4_evidence") in applied  # a no-op on SQLite
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attrelid::regclass::text, attcompression FROM pg_attribute "
+                "WHERE (attrelid, attname) IN (('measurement_domainresult'::regclass, 'evidence'),"
+                " ('measurement_hostresult'::regclass, 'observation'))"
+            )
+            assert dict(cursor.fetchall()) == {
+                "measurement_domainresult": "l",
+                "measurement_hostresult": "l",
+            }
