@@ -132,40 +132,37 @@ class SharedProbes:
                     pass
             asked, self._new_questions = list(self._asked), False
             finished, self._finished = self._finished, []
-            try:
-                answers = await loop.run_in_executor(
-                    self.executor, self._round, asked, [(pk, obs) for pk, obs, _ in finished]
-                )
-            except Exception as exc:  # noqa: BLE001 - e.g. the database restarting
-                # Every waiting domain hears of it (the engine gives it out without its
-                # probes; the next phase round probes and judges it); later asks retry.
-                for pair in asked:
-                    _settle(self._asked.pop(pair), exc)
+            self.rounds += 1
+            if finished:
+                # Stored first and apart: a failure to answer must not undo a probe.
+                outcome = await _attempt(loop, self.executor, self._store, finished)
                 for _, _, stored in finished:
-                    _settle(stored, exc)
-                continue
-            for _, _, stored in finished:
-                _settle(stored, None)
-            for pair, answer in answers.items():
-                _settle(self._asked.pop(pair), answer)
+                    _settle(stored, outcome)
+            if asked:
+                answers = await _attempt(loop, self.executor, self._answer, asked)
+                for pair in asked:
+                    if isinstance(answers, BaseException):
+                        # e.g. the database restarting: every waiting domain hears of it
+                        # (the engine gives it out without its probes; a later phase
+                        # round probes and judges it).
+                        _settle(self._asked.pop(pair), answers)
+                    elif pair in answers:
+                        _settle(self._asked.pop(pair), answers[pair])
 
-    def _round(
-        self, asked: list[Pair], finished: list[tuple[int, SmtpObservation]]
-    ) -> dict[Pair, SmtpObservation | _Mine]:
-        """One database round (on the executor thread): store what finished, then answer
-        what can be answered. A pair held by a live claim of another batch is left out."""
-        self.rounds += 1
-        if finished:
-            rows = []
-            for pk, observation in finished:
-                row = SimpleNamespace(pk=pk)
-                fill_host_result(row, observation)
-                rows.append(row)
-            with transaction.atomic():
-                update_rows(rows, PROBE_FIELDS, model=HostResult)
-                record_progress(self.scan_id, hosts_done=len(rows), hosts_total=len(rows))
-        if not asked:
-            return {}
+    def _store(self, finished: list[tuple[int, SmtpObservation, asyncio.Future]]) -> None:
+        """Write the finished probes to their rows (on the executor thread)."""
+        rows = []
+        for pk, observation, _ in finished:
+            row = SimpleNamespace(pk=pk)
+            fill_host_result(row, observation)
+            rows.append(row)
+        with transaction.atomic():
+            update_rows(rows, PROBE_FIELDS, model=HostResult)
+            record_progress(self.scan_id, hosts_done=len(rows), hosts_total=len(rows))
+
+    def _answer(self, asked: list[Pair]) -> dict[Pair, SmtpObservation | _Mine]:
+        """Claim the new pairs and look up the others (on the executor thread). A pair
+        held by a live claim of another batch is left out: it is asked about again."""
         now = timezone.now()
         answers: dict[Pair, SmtpObservation | _Mine] = {
             pair: _Mine(pk) for pair, pk in self._insert_claims(asked, now).items()
@@ -238,6 +235,14 @@ def _key(pair: Pair) -> tuple[str, IPv4Address | IPv6Address]:
     """A pair as the database gives it back and as it was asked compare equal (PostgreSQL
     writes some IPv6 addresses differently from Python)."""
     return pair[0], ip_address(pair[1])
+
+
+async def _attempt(loop, executor, work, argument):
+    """work(argument) on the executor; an exception is returned, not raised."""
+    try:
+        return await loop.run_in_executor(executor, work, argument)
+    except Exception as exc:  # noqa: BLE001 - handed to the waiting domains
+        return exc
 
 
 def _settle(future: asyncio.Future, outcome) -> None:

@@ -588,6 +588,9 @@ def stream_batch(scan_id: int, result_ids: list[int], claim: str = "") -> int:
             _store_facts(scan, [o for o in chunk if o not in complete], todo)
     finally:
         shared.close()
+    # A pair still pending under our claim was probed but not stored (the database was
+    # away): give it back now rather than when the lease runs out.
+    release_claims(shared.claim)
     return judged
 
 
