@@ -85,6 +85,7 @@ class SharedProbes:
         self._asked: dict[Pair, asyncio.Future] = {}  # waiting for an answer
         self._new_questions = False  # asked since the last round (else: only polling)
         self._finished: list[tuple[int, SmtpObservation, asyncio.Future]] = []
+        self._rows_seen: set[Pair] = set()  # pairs known to have a row (executor thread)
         self._wake: asyncio.Event | None = None
         self._driver: asyncio.Task | None = None
 
@@ -150,26 +151,42 @@ class SharedProbes:
                         _settle(self._asked.pop(pair), answers[pair])
 
     def _store(self, finished: list[tuple[int, SmtpObservation, asyncio.Future]]) -> None:
-        """Write the finished probes to their rows (on the executor thread)."""
-        rows = []
-        for pk, observation, _ in finished:
-            row = SimpleNamespace(pk=pk)
-            fill_host_result(row, observation)
-            rows.append(row)
+        """Write the finished probes to their rows (on the executor thread): only rows
+        still pending under our claim, so a batch whose lease ran out mid-probe neither
+        overwrites nor counts a pair another batch took over."""
+        connection.close_if_unusable_or_obsolete()  # after a database restart: reconnect
         with transaction.atomic():
+            ours = set(
+                HostResult.objects.select_for_update()
+                .filter(pk__in=[pk for pk, _, _ in finished], claimed_by=self.claim)
+                .filter(outcome=PENDING)
+                .values_list("pk", flat=True)
+            )
+            rows = []
+            for pk, observation, _ in finished:
+                if pk in ours:
+                    row = SimpleNamespace(pk=pk)
+                    fill_host_result(row, observation)
+                    rows.append(row)
             update_rows(rows, PROBE_FIELDS, model=HostResult)
             record_progress(self.scan_id, hosts_done=len(rows), hosts_total=len(rows))
 
     def _answer(self, asked: list[Pair]) -> dict[Pair, SmtpObservation | _Mine]:
-        """Claim the new pairs and look up the others (on the executor thread). A pair
-        held by a live claim of another batch is left out: it is asked about again."""
+        """Claim the new pairs and look up the others (on the executor thread), in one
+        transaction: if any of it fails, no claim is left behind that nobody probes. A
+        pair held by a live claim of another batch is left out: it is asked about again."""
+        connection.close_if_unusable_or_obsolete()  # after a database restart: reconnect
         now = timezone.now()
-        answers: dict[Pair, SmtpObservation | _Mine] = {
-            pair: _Mine(pk) for pair, pk in self._insert_claims(asked, now).items()
-        }
-        others = [pair for pair in asked if pair not in answers]
-        if others:
-            answers.update(self._existing(others, now))
+        new = [pair for pair in asked if pair not in self._rows_seen]
+        with transaction.atomic():
+            answers: dict[Pair, SmtpObservation | _Mine] = {
+                pair: _Mine(pk) for pair, pk in self._insert_claims(new, now).items()
+            }
+            others = [pair for pair in asked if pair not in answers]
+            if others:
+                answers.update(self._existing(others, now))
+        # Pairs whose row exists need no INSERT when they are asked about again.
+        self._rows_seen.update(asked)
         return answers
 
     def _insert_claims(self, pairs: list[Pair], now) -> dict[Pair, int]:
@@ -209,7 +226,7 @@ class SharedProbes:
                 continue
             if outcome != PENDING:
                 done[pk] = pair
-            elif claimed_by == self.claim or self._take_over(pk, claimed_at, lease_end, now):
+            elif self._take_over(pk, claimed_by, claimed_at, lease_end, now):
                 answers[pair] = _Mine(pk)
         if done:
             observations = HostResult.objects.filter(pk__in=done).values_list("pk", "observation")
@@ -217,14 +234,17 @@ class SharedProbes:
                 answers[done[pk]] = from_json(SmtpObservation, observation)
         return answers
 
-    def _take_over(self, pk: int, claimed_at, lease_end, now) -> bool:
-        if claimed_at is not None and claimed_at >= lease_end:
+    def _take_over(self, pk: int, claimed_by: str, claimed_at, lease_end, now) -> bool:
+        """Claim a pending pair that is ours already (a redelivered task: the lease starts
+        again) or whose claim lapsed (a batch that died)."""
+        rows = HostResult.objects.filter(pk=pk, outcome=PENDING)
+        if claimed_by == self.claim:
+            rows = rows.filter(claimed_by=self.claim)
+        elif claimed_at is None or claimed_at < lease_end:
+            rows = rows.filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease_end))
+        else:
             return False
-        return bool(
-            HostResult.objects.filter(pk=pk, outcome=PENDING)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease_end))
-            .update(claimed_by=self.claim, claimed_at=now)
-        )
+        return bool(rows.update(claimed_by=self.claim, claimed_at=now))
 
     def close(self) -> None:
         self.executor.submit(connections.close_all).result()

@@ -82,7 +82,8 @@ def insert_rows(
             # `values` may come from a server-side cursor on this same connection, which
             # cannot fetch while a COPY is under way.
             rows = list(values)
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row([*row, *defaults])
                     written += 1

@@ -145,16 +145,16 @@ class _Run:
         config = self.config
         if not config.fetch_mta_sts:
             return None
-        async with self.connections:
-            return await observe_mta_sts(
-                self.resolver,
-                domain,
-                port=config.https_port,
-                timeout=config.https_timeout,
-                lab_mode=config.lab_mode,
-                ipv6=config.ipv6,
-                source_address=config.source_address,
-            )
+        return await observe_mta_sts(
+            self.resolver,
+            domain,
+            port=config.https_port,
+            timeout=config.https_timeout,
+            lab_mode=config.lab_mode,
+            ipv6=config.ipv6,
+            source_address=config.source_address,
+            connections=self.connections,  # held for the HTTPS connection only
+        )
 
     def host(self, host: str) -> "asyncio.Task[HostObservation] | HostObservation":
         """Each MX host is resolved once per run, however many domains name it."""

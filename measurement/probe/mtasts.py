@@ -12,6 +12,7 @@ no address records; unreachable means its address lookup failed (SERVFAIL, bogus
 
 import asyncio
 import ssl
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 
 from measurement.probe.addresses import not_allowed_reason
@@ -41,7 +42,10 @@ async def observe_mta_sts(
     lab_mode: bool = False,
     ipv6: bool = True,
     source_address: str | None = None,
+    connections: AbstractAsyncContextManager | None = None,
 ) -> MtaStsObservation:
+    """The TXT record and, when it announces a policy, the policy. `connections` (e.g. the
+    engine's semaphore) is held for the HTTPS connection only, not for the lookups."""
     txt = await resolver.query(f"_mta-sts.{domain}", "TXT", opening=True)
     if not announces_policy(txt.records):
         return MtaStsObservation(domain=domain, txt=txt)
@@ -54,6 +58,7 @@ async def observe_mta_sts(
         lab_mode=lab_mode,
         ipv6=ipv6,
         source_address=source_address,
+        connections=connections,
     )
     return MtaStsObservation(
         domain=domain,
@@ -87,6 +92,7 @@ async def fetch_policy(
     lab_mode: bool = False,
     ipv6: bool = True,
     source_address: str | None = None,
+    connections: AbstractAsyncContextManager | None = None,
 ) -> PolicyFetch:
     """GET the policy from the first address of `policy_host` that answers."""
     lookups = [resolver.query(policy_host, "A")]
@@ -111,9 +117,10 @@ async def fetch_policy(
             continue
         same_family = source_address and (":" in source_address) == (":" in address)
         local = source_address if same_family else None
-        fetch = await get_policy(
-            policy_host, address, port=port, timeout=timeout, source_address=local
-        )
+        async with connections or nullcontext():
+            fetch = await get_policy(
+                policy_host, address, port=port, timeout=timeout, source_address=local
+            )
         if fetch.outcome not in (Outcome.REFUSED, Outcome.UNREACHABLE, Outcome.TIMEOUT):
             break
     return fetch

@@ -159,3 +159,40 @@ def test_a_pair_another_live_batch_holds_is_waited_for_not_probed():
     assert prober.probed == []
     assert observation.outcome is Outcome.TIMEOUT
     assert shared.rounds >= 3  # it asked again while waiting
+
+
+def _take_over_elsewhere(scan_id: int) -> None:
+    """Another batch takes the pair over (as after a lapsed lease), from its own thread."""
+    try:
+        HostResult.objects.filter(scan_id=scan_id).update(claimed_by="other-batch")
+    finally:
+        connection.close()
+
+
+def test_a_probe_whose_claim_was_taken_over_meanwhile_is_neither_stored_nor_counted():
+    scan = _scan()
+    shared = SharedProbes(scan.pk, "batch-1")
+    pair = ("mx.slow.example", "192.0.2.7")
+
+    async def probe_while_taken_over():
+        started = asyncio.Event()
+
+        async def probe_now():
+            started.set()
+            await asyncio.sleep(0.3)
+            return SmtpObservation(*pair, Outcome.OK, tls_version="TLSv1.3")
+
+        probing = asyncio.ensure_future(shared.probe(*pair, probe_now))
+        await started.wait()
+        await asyncio.to_thread(_take_over_elsewhere, scan.pk)
+        return await probing
+
+    try:
+        observation = asyncio.run(probe_while_taken_over())
+    finally:
+        shared.close()
+    assert observation.outcome is Outcome.OK  # our domains still use what we saw
+    row = HostResult.objects.get(scan=scan)
+    assert (row.outcome, row.claimed_by) == (PENDING, "other-batch")
+    scan.refresh_from_db()
+    assert scan.hosts_done == 0
