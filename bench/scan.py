@@ -40,7 +40,8 @@ def cpu_seconds(who: int) -> float:
 
 
 def tree_cpu_seconds(root: int) -> float:
-    """CPU (user + system) of a running process and all its descendants, from /proc."""
+    """CPU (user + system) of a running process and all its descendants, from /proc; a
+    descendant that ended counts in its parent's (cutime, cstime) once it was reaped."""
     parents, cpu = {}, {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -49,7 +50,7 @@ def tree_cpu_seconds(root: int) -> float:
             continue  # ended meanwhile
         pid = int(stat.parent.name)
         parents[pid] = int(fields[1])
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        cpu[pid] = sum(int(tick) for tick in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     total, todo = 0.0, [root]
     while todo:
         pid = todo.pop()

@@ -14,13 +14,14 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import timedelta
+from functools import partial
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -51,7 +52,7 @@ from measurement.probe.observations import (
     from_json,
     to_json,
 )
-from measurement.storage import encode_json, insert_rows, update_rows
+from measurement.storage import encode_json, insert_selected, update_rows
 
 log = logging.getLogger(__name__)
 
@@ -99,14 +100,11 @@ def plan_scan(
             methodology_version=METHODOLOGY_VERSION,
             scanner_version=SCANNER_VERSION,
         )
-        snapshot = domains.values_list("pk", "name", "organisation_id", "organisation__sector")
-        scan.domains_total = insert_rows(
+        scan.domains_total = insert_selected(
             DomainResult,
-            ["scan", "domain", "domain_name", "organisation", "sector", "methodology_version"],
-            (
-                (scan.pk, pk, name, organisation, sector, METHODOLOGY_VERSION)
-                for pk, name, organisation, sector in snapshot.iterator(chunk_size=2000)
-            ),
+            ["domain", "domain_name", "organisation", "sector"],
+            domains.values_list("pk", "name", "organisation_id", "organisation__sector"),
+            {"scan": scan.pk, "methodology_version": METHODOLOGY_VERSION},
         )
         scan.save(update_fields=["domains_total"])
     return scan
@@ -572,13 +570,10 @@ def stream_batch(scan_id: int, result_ids: list[int], claim: str = "") -> int:
     )
     if not todo:
         return 0
-    shared = SharedProbes(scan_id, claim or f"local-{uuid.uuid4().hex}")
+    claim = claim or f"local-{uuid.uuid4().hex}"
     hosts = SharedHosts()
     judged = 0
-    try:
-        chunks = stream.in_thread(
-            list(todo), probe_config(), limiter=_limiter(), shared_probe=shared.probe
-        )
+    with closing(_observe_shared(list(todo), probe_config(), scan_id, claim)) as chunks:
         for chunk in chunks:
             complete = [o for o in chunk if len(o.probes) == len(_pairs_of(o))]
             _store_observed(scan, complete, todo, set(), hosts, store_probes=False)
@@ -586,12 +581,35 @@ def stream_batch(scan_id: int, result_ids: list[int], claim: str = "") -> int:
             # A domain whose probes went missing (our error) keeps its DNS facts; the
             # phase functions probe its pairs and judge it in the next round.
             _store_facts(scan, [o for o in chunk if o not in complete], todo)
-    finally:
-        shared.close()
     # A pair still pending under our claim was probed but not stored (the database was
     # away): give it back now rather than when the lease runs out.
-    release_claims(shared.claim)
+    release_claims(claim)
     return judged
+
+
+def _observe_shared(
+    names: list[str], config, scan_id: int, claim: str
+) -> Iterator[list[DomainObservation]]:
+    """A worker's stream: a large batch observes in a forked child (a pool process may
+    not start processes the usual way), so judging here and the event loop there each
+    get a core instead of contending for one interpreter lock; a small one in a thread."""
+    setup = partial(_shared_probing, scan_id, claim)
+    if len(names) >= settings.SCANNER_PROCESS_MIN_DOMAINS and stream.can_fork():
+        connections.close_all()  # the child opens its own; a shared socket would break
+        yield from stream.in_fork(names, config, setup)
+        return
+    with setup() as extra:
+        yield from stream.in_thread(names, config, **extra)
+
+
+@contextmanager
+def _shared_probing(scan_id: int, claim: str) -> Iterator[dict]:
+    """The engine's per-IP limiter and probe sharing for one batch of a worker scan."""
+    shared = SharedProbes(scan_id, claim)
+    try:
+        yield {"limiter": _limiter(), "shared_probe": shared.probe}
+    finally:
+        shared.close()
 
 
 def _store_facts(scan: Scan, observations: list[DomainObservation], ids: dict) -> None:

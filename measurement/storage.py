@@ -46,7 +46,6 @@ def insert_rows(
     fields: Sequence[str],
     values: Iterable[Sequence],
     *,
-    batch=2000,
     ignore_conflicts: bool = False,
     returning: Sequence[str] = (),
 ) -> int | list[tuple]:
@@ -55,19 +54,12 @@ def insert_rows(
     `returning` (column names) those columns of the rows written.
 
     `ignore_conflicts` skips a row that would break a unique constraint, and `returning`
-    tells which rows went in: what a claim needs (measurement.host_results). Without
-    either, one executemany: bulk_create builds a model instance and prepares every
-    field of every row, which for the 10,000 pending results of a scan cost 3.5 s, this a
-    tenth of it.
+    tells which rows went in: what a claim needs (measurement.host_results). bulk_create
+    would build a model instance and prepare every field of every row.
     """
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
-    rest = [
-        field
-        for field in meta.concrete_fields
-        if field not in given and not field.primary_key and not field.null
-    ]
-    defaults = [field.get_db_prep_save(field.get_default(), connection) for field in rest]
+    rest, defaults = _defaults(meta, given)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in [*given, *rest])
     row_marks = "(" + ", ".join(["%s"] * (len(given) + len(rest))) + ")"
@@ -77,29 +69,53 @@ def insert_rows(
         tail += " RETURNING " + ", ".join(quote(name) for name in returning)
     written, returned = 0, []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not ignore_conflicts and not returning:
-            # COPY: one stream instead of a statement per row. The rows are read first:
-            # `values` may come from a server-side cursor on this same connection, which
-            # cannot fetch while a COPY is under way.
-            rows = list(values)
-            sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row([*row, *defaults])
-                    written += 1
-            return written
-        if not returning:
-            for chunk in itertools.batched(values, batch, strict=False):
-                cursor.executemany(head + row_marks + tail, [[*row, *defaults] for row in chunk])
-                written += len(chunk)
-            return written
         # One statement per chunk, so that RETURNING names every row written; small
         # enough chunks for SQLite's limit on parameters.
         for chunk in itertools.batched(values, 200, strict=False):
             sql = head + ", ".join([row_marks] * len(chunk)) + tail
             cursor.execute(sql, [value for row in chunk for value in (*row, *defaults)])
-            returned.extend(cursor.fetchall())
-    return returned
+            if returning:
+                returned.extend(cursor.fetchall())
+            written += cursor.rowcount
+    return returned if returning else written
+
+
+def insert_selected(
+    model: type[models.Model], selected: Sequence[str], query, constants: dict[str, object]
+) -> int:
+    """INSERT ... SELECT: a row per row of `query` (a values_list queryset whose columns
+    are the fields `selected`, in that order), `constants` (field name: value) in every
+    row and every other column at its field's default. Returns how many rows went in.
+
+    The rows never leave the database: a scan's snapshot of 10,000 domains took 0.5 s
+    read into Python and written back, this a fraction of it.
+    """
+    meta = model._meta
+    chosen = [meta.get_field(name) for name in selected]
+    given = [meta.get_field(name) for name in constants]
+    rest, defaults = _defaults(meta, [*chosen, *given])
+    values = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(given, constants.values(), strict=True)
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in [*chosen, *given, *rest])
+    marks = "".join(", %s" for _ in [*values, *defaults])
+    inner, inner_params = query.query.sql_with_params()
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT q.*{marks} FROM ({inner}) q"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *defaults, *inner_params])
+        return cursor.rowcount
+
+
+def _defaults(meta, given: Sequence[models.Field]) -> tuple[list[models.Field], list]:
+    """The columns an INSERT must fill that `given` does not, and their default values."""
+    rest = [
+        field
+        for field in meta.concrete_fields
+        if field not in given and not field.primary_key and not field.null
+    ]
+    return rest, [field.get_db_prep_save(field.get_default(), connection) for field in rest]
 
 
 def update_rows(

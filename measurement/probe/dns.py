@@ -7,6 +7,7 @@ nothing we ask can fill the resolver's cache with unvalidated data.
 
 import asyncio
 from collections import OrderedDict
+from enum import IntEnum
 
 import dns.exception
 import dns.rcode
@@ -32,6 +33,14 @@ DNSSEC_EDE_CODES = frozenset({1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 27, 29})
 MAX_CNAME_CHAIN = 16
 MAX_MX_HOSTS = 10  # DESIGN.md section 2, as Internet.nl and the Forum test
 TIMEOUT_RCODE = "TIMEOUT"
+
+
+class Priority(IntEnum):
+    """Which queries go first when more wait than may be in flight (PriorityGate)."""
+
+    FOLLOW_UP = 0  # of a domain under way: its MX hosts' A, AAAA, TLSA; the policy host
+    MAIL = 1  # a domain's MX: it finds the hosts to probe, and probes set a scan's end
+    POLICY = 2  # a domain's TLS-RPT and MTA-STS records
 
 
 class Resolver:
@@ -75,10 +84,11 @@ class Resolver:
     def label(self) -> str:
         return f"{self.address}:{self.port}" if self.port != 53 else self.address
 
-    async def query(self, name: str, rdtype: str, *, opening: bool = False) -> DnsAnswer:
-        """The answer for (name, rdtype), asked once per scan. An `opening` query is a
-        domain's first (its MX, its TLS-RPT and MTA-STS records): it waits behind the
-        follow-ups of domains already under way (measurement.probe.gate)."""
+    async def query(
+        self, name: str, rdtype: str, *, priority: Priority = Priority.FOLLOW_UP
+    ) -> DnsAnswer:
+        """The answer for (name, rdtype), asked once per scan. When more queries wait than
+        may be in flight, those of a lower `priority` value go first (Priority)."""
         key = (name.lower().rstrip("."), rdtype.upper())
         if (answer := self._answers.get(key)) is not None:
             self._answers.move_to_end(key)
@@ -88,7 +98,7 @@ class Resolver:
         future: asyncio.Future[DnsAnswer] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
         try:
-            answer = await self._ask(*key, urgent=not opening)
+            answer = await self._ask(*key, priority=priority)
         except BaseException as exc:  # cancelled: let waiters see it too
             future.cancel()
             del self._pending[key]
@@ -100,14 +110,14 @@ class Resolver:
             self._answers.popitem(last=False)
         return answer
 
-    async def _ask(self, name: str, rdtype: str, *, urgent: bool) -> DnsAnswer:
+    async def _ask(self, name: str, rdtype: str, *, priority: Priority) -> DnsAnswer:
         wanted = dns.rdatatype.from_text(rdtype)
         for _ in range(self.attempts):
             self.queries_sent += 1
             try:
                 channel = await self._channel()
                 assert self._in_flight is not None
-                async with self._in_flight.slot(urgent=urgent):
+                async with self._in_flight.slot(priority):
                     response = await channel.exchange(name, wanted, self.timeout)
                 if response.truncated:
                     response = await tcp_exchange(
@@ -138,7 +148,7 @@ class Resolver:
             # A new event loop (a new asyncio.run): sockets belong to the loop that made them.
             self._channels, self._channels_loop = [], loop
             self._opening = asyncio.Lock()
-            self._in_flight = PriorityGate(self.max_in_flight)
+            self._in_flight = PriorityGate(self.max_in_flight, ranks=len(Priority))
         if not self._channels:
             assert self._opening is not None
             async with self._opening:
@@ -222,7 +232,7 @@ def dnssec_status(
 async def resolve_mx(
     resolver: Resolver, domain: str, *, max_hosts: int = MAX_MX_HOSTS
 ) -> MxObservation:
-    answer = await resolver.query(domain, "MX", opening=True)
+    answer = await resolver.query(domain, "MX", priority=Priority.MAIL)
     return mx_observation(domain, answer, max_hosts=max_hosts)
 
 

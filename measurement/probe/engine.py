@@ -24,9 +24,11 @@ from measurement.probe.observations import (
     DnssecStatus,
     DomainObservation,
     HostObservation,
+    MtaStsObservation,
     MxObservation,
     Outcome,
     SmtpObservation,
+    TlsRptObservation,
 )
 from measurement.probe.smtp import is_retriable, probe_smtp
 from measurement.probe.tlsrpt import observe_tls_rpt
@@ -72,7 +74,8 @@ class ProbeConfig:
     source_address: str | None = None
     ipv6: bool = True  # probe AAAA addresses too
     max_mx_hosts: int = MAX_MX_HOSTS
-    domains_in_flight: int = 1000
+    domains_in_flight: int = 1000  # in each step of resolving (observe_domains)
+    domains_ahead: int = 5000  # started, policies not yet fetched (observe_domains)
     dns_cache_size: int = 20_000
     fetch_mta_sts: bool = True
 
@@ -107,32 +110,24 @@ class _Run:
 
     # --- resolve ----------------------------------------------------------------------
 
-    async def resolve(self, domain: str, *, start_probes: bool = False) -> DomainObservation:
+    async def resolve(self, domain: str) -> DomainObservation:
+        """A domain's DNS facts and MTA-STS policy, all at once (the phase pipeline)."""
         try:
-            return await self._resolve(domain, start_probes)
-        except Exception as exc:  # our bug: a domain with an unusable MX answer, logged
-            log.exception("resolving %s failed", domain)
-            answer = DnsAnswer(
-                domain, "MX", "ERROR", DnssecStatus.INDETERMINATE, ede=((0, str(exc)),)
+            (mx, hosts), (tls_rpt, mta_sts) = await asyncio.gather(
+                self.mail_hosts(domain), self.policies(domain)
             )
-            return DomainObservation(domain=domain, mx=MxObservation(domain=domain, answer=answer))
-
-    async def _resolve(self, domain: str, start_probes: bool) -> DomainObservation:
-        (mx, hosts), tls_rpt, mta_sts = await asyncio.gather(
-            self._mail_hosts(domain, start_probes),
-            observe_tls_rpt(self.resolver, domain),
-            self._mta_sts(domain),
-        )
+        except Exception as exc:  # our bug: a domain with an unusable MX answer, logged
+            return failed_observation(domain, exc)
         return DomainObservation(
             domain=domain, mx=mx, hosts=tuple(hosts), mta_sts=mta_sts, tls_rpt=tls_rpt
         )
 
-    async def _mail_hosts(
-        self, domain: str, start_probes: bool
+    async def mail_hosts(
+        self, domain: str, *, start_probes: bool = False
     ) -> tuple[MxObservation, list[HostObservation]]:
         """The MX answer and its hosts; with start_probes, each host's probes begin as soon
-        as its addresses are known, not after the domain's MTA-STS policy has come in: the
-        probe of a silent server is what a scan waits for longest."""
+        as its addresses are known: the probe of a silent server is what a scan waits for
+        longest."""
         mx = await resolve_mx(self.resolver, domain, max_hosts=self.config.max_mx_hosts)
         hosts = await _all([self.host(mx_host.host) for mx_host in mx.hosts])
         if start_probes:
@@ -141,7 +136,11 @@ class _Run:
                     self.probe(host.host, address)
         return mx, hosts
 
-    async def _mta_sts(self, domain: str):
+    async def policies(self, domain: str) -> tuple[TlsRptObservation, MtaStsObservation | None]:
+        """The domain's TLS-RPT record and MTA-STS policy."""
+        return await asyncio.gather(observe_tls_rpt(self.resolver, domain), self._mta_sts(domain))
+
+    async def _mta_sts(self, domain: str) -> MtaStsObservation | None:
         config = self.config
         if not config.fetch_mta_sts:
             return None
@@ -224,6 +223,13 @@ class _Run:
                 await asyncio.sleep(wait)
             results[host] = dataclasses.replace(await self.attempt(host, address), attempts=2)
         return [results[host] for host in hosts]
+
+
+def failed_observation(domain: str, exc: Exception) -> DomainObservation:
+    """A domain whose resolving raised (our bug): logged, and given out without facts."""
+    log.error("resolving %s failed", domain, exc_info=exc)
+    answer = DnsAnswer(domain, "MX", "ERROR", DnssecStatus.INDETERMINATE, ede=((0, str(exc)),))
+    return DomainObservation(domain=domain, mx=MxObservation(domain=domain, answer=answer))
 
 
 def _skip_reason(address: str, config: ProbeConfig) -> str:
@@ -326,22 +332,53 @@ async def observe_domains(
 ) -> AsyncIterator[DomainObservation]:
     """Both phases for many domains, yielding each domain when done (in completion order).
 
-    At most `domains_in_flight` domains are being resolved at once. A resolved domain
-    waiting for its probes no longer counts: otherwise a few silent servers, each holding
-    every domain that uses them for two greeting timeouts, would stall the whole scan.
-    Probes are shared by (host, address) across the whole run.
+    Each domain first finds its mail hosts (MX, then the hosts' addresses and TLSA) and
+    starts their probes, then fetches its policies (TLS-RPT, MTA-STS). At most
+    `domains_in_flight` domains are in each of the two steps at once, and at most
+    `domains_ahead` have started without their policies: so finding mail hosts runs
+    ahead of the policy fetches (HTTPS, most of the CPU), and every probe, above all
+    the silent servers' two greeting time-outs that set the end of a scan, begins
+    early. A domain waiting for its probes no longer counts. Probes are shared by
+    (host, address) across the whole run.
     """
     run = _Run(config, limiter)
     run.shared_probe = shared_probe
-    resolving = asyncio.Semaphore(config.domains_in_flight)
+    finding = asyncio.Semaphore(config.domains_in_flight)
+    fetching = asyncio.Semaphore(config.domains_in_flight)
+    ahead = asyncio.Semaphore(max(config.domains_ahead, config.domains_in_flight))
+    # Policies wait until no domain is finding its mail hosts and none can start to.
+    mail_idle = asyncio.Event()
+    finding_now, starter_held = 0, False
+
+    def settle() -> None:
+        if not finding_now and starter_held:
+            mail_idle.set()
+
     done: asyncio.Queue[DomainObservation] = asyncio.Queue()
     tasks: set[asyncio.Task[None]] = set()
 
-    async def observe(domain: str) -> None:
+    async def resolve(domain: str) -> DomainObservation:
+        nonlocal finding_now
         try:
-            facts = await run.resolve(domain, start_probes=True)
+            try:
+                mx, hosts = await run.mail_hosts(domain, start_probes=True)
+            finally:
+                finding.release()
+                finding_now -= 1
+                settle()
+            await mail_idle.wait()
+            async with fetching:
+                tls_rpt, mta_sts = await run.policies(domain)
+        except Exception as exc:  # our bug
+            return failed_observation(domain, exc)
         finally:
-            resolving.release()
+            ahead.release()
+        return DomainObservation(
+            domain=domain, mx=mx, hosts=tuple(hosts), mta_sts=mta_sts, tls_rpt=tls_rpt
+        )
+
+    async def observe(domain: str) -> None:
+        facts = await resolve(domain)
         try:
             pairs = pairs_to_probe([facts])
             probes = await _all([run.probe(h, address) for h, address in pairs])
@@ -352,12 +389,22 @@ async def observe_domains(
 
     async def start_all() -> int:
         started = 0
+        nonlocal finding_now, starter_held
         for domain in domains:
-            await resolving.acquire()
+            if ahead.locked():  # domains_ahead reached: the policies must make room
+                starter_held = True
+                settle()
+            await ahead.acquire()
+            starter_held = False
+            mail_idle.clear()
+            await finding.acquire()
+            finding_now += 1
             task = asyncio.ensure_future(observe(domain))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
             started += 1
+        starter_held = True  # every domain has started
+        settle()
         return started
 
     starter = asyncio.ensure_future(start_all())

@@ -1,13 +1,13 @@
-"""A semaphore with two queues: work already under way goes before work not yet begun.
+"""A semaphore with ranked queues: the scan's most urgent DNS work goes first.
 
-The resolver keeps a few hundred queries in flight and queues the rest. A scan starts up
-to `domains_in_flight` domains at once, each with three opening queries (MX, and the
-TXT records of TLS-RPT and MTA-STS); their follow-ups (the MX hosts' A, AAAA and TLSA,
-the MTA-STS policy host) used to queue behind every opening query of the domains
-started after them. At 400 domains/s a worker's queue held about two seconds of
-queries, and each of a domain's two DNS steps waited that long before its probes could
-begin: the probe of a silent server, which sets the end of a scan, started 4 s late.
-With follow-ups first, a domain once begun finishes its DNS at the resolver's pace.
+The resolver keeps a few hundred queries in flight and queues the rest. A scan starts
+many domains at once, each with three opening queries (its MX, and the TXT records of
+TLS-RPT and MTA-STS) and follow-ups (the MX hosts' A, AAAA and TLSA, the MTA-STS policy
+host). In one queue, first come first served, a domain's follow-ups waited behind every
+opening query of the domains started after it, and a silent server's probe (what sets
+the end of a scan) began seconds late. measurement.probe.dns.Priority ranks them:
+follow-ups of domains under way, then MX queries (they find the hosts to probe), then
+the policy records.
 """
 
 import asyncio
@@ -17,29 +17,28 @@ from contextlib import asynccontextmanager
 
 
 class PriorityGate:
-    """At most `width` holders at once. A waiter for an urgent slot goes before every
-    waiter for an ordinary one; within each kind, first come, first served."""
+    """At most `width` holders at once. A waiter of a lower rank goes before every
+    waiter of a higher one; within a rank, first come, first served."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, ranks: int = 2) -> None:
         self._free = width
-        self._urgent: deque[asyncio.Future[None]] = deque()
-        self._ordinary: deque[asyncio.Future[None]] = deque()
+        self._queues: tuple[deque[asyncio.Future[None]], ...] = tuple(deque() for _ in range(ranks))
 
     @asynccontextmanager
-    async def slot(self, *, urgent: bool) -> AsyncIterator[None]:
-        await self._acquire(urgent)
+    async def slot(self, rank: int = 0) -> AsyncIterator[None]:
+        await self._acquire(rank)
         try:
             yield
         finally:
             self._release()
 
-    async def _acquire(self, urgent: bool) -> None:
+    async def _acquire(self, rank: int) -> None:
         # A free slot means no live waiter: release hands a slot straight to a waiter.
         if self._free > 0:
             self._free -= 1
             return
         waiter = asyncio.get_running_loop().create_future()
-        (self._urgent if urgent else self._ordinary).append(waiter)
+        self._queues[rank].append(waiter)
         try:
             await waiter
         except asyncio.CancelledError:
@@ -48,7 +47,7 @@ class PriorityGate:
             raise
 
     def _release(self) -> None:
-        for queue in (self._urgent, self._ordinary):
+        for queue in self._queues:
             while queue:
                 waiter = queue.popleft()
                 if not waiter.done():  # a cancelled waiter stays queued until here

@@ -16,7 +16,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 
 from measurement.probe.addresses import not_allowed_reason
-from measurement.probe.dns import Resolver
+from measurement.probe.dns import Priority, Resolver
 from measurement.probe.observations import DnssecStatus, MtaStsObservation, Outcome
 from measurement.probe.tls import handshake_facts, observation_context
 from measurement.probe.wire import ConnectionClosed, LineConnection, LineTooLong
@@ -46,7 +46,7 @@ async def observe_mta_sts(
 ) -> MtaStsObservation:
     """The TXT record and, when it announces a policy, the policy. `connections` (e.g. the
     engine's semaphore) is held for the HTTPS connection only, not for the lookups."""
-    txt = await resolver.query(f"_mta-sts.{domain}", "TXT", opening=True)
+    txt = await resolver.query(f"_mta-sts.{domain}", "TXT", priority=Priority.POLICY)
     if not announces_policy(txt.records):
         return MtaStsObservation(domain=domain, txt=txt)
     policy_host = f"mta-sts.{domain}"

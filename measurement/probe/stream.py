@@ -9,19 +9,31 @@ Two ways to run beside it:
   Chunks cross a pipe pickled; every host and probe object crosses once, later chunks
   refer to it by number, so domains that share an MX host still share one object on
   this side (what measurement.evaluate.verdicts.HostJudgements keys on).
+- in_fork: the same in a forked child, for a Celery pool process: it is a daemon, which
+  multiprocessing forbids to have children, and the child needs the worker's loaded
+  Django for the probe claims shared with other workers (`setup`, run in the child).
+  In a thread, the judging and the loop contend for the interpreter lock: the loop,
+  woken for every DNS answer, waited up to a switch interval each time, and a worker
+  found its mail hosts (and started the probes that set a scan's end) seconds late.
 
 Either way a failure reaches the caller as an exception from the iterator, after every
 chunk handed over before it; and when the caller stops early, the loop stops too.
 """
 
 import asyncio
+import ctypes
 import io
 import multiprocessing
+import os
 import pickle
 import queue
+import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from multiprocessing.connection import Connection
 
 from measurement.probe import engine
 from measurement.probe.observations import DomainObservation, HostObservation, SmtpObservation
@@ -138,29 +150,115 @@ def in_process(names: list[str], config: engine.ProbeConfig) -> Iterator[list[Do
     )
     child.start()
     sending.close()  # ours: only the child's copy stays open, so its exit means EOF here
+
+    def exit_code() -> int | None:
+        child.join(timeout=5)
+        return child.exitcode
+
+    def stop(finished: bool) -> None:
+        if child.is_alive():
+            child.terminate()
+        child.join(timeout=10)
+
+    yield from _received(receiving, exit_code, stop)
+
+
+Setup = Callable[[], AbstractContextManager[dict]]
+
+
+def can_fork() -> bool:
+    """A fork copies only the calling thread: safe while it is the only one running
+    Python code (a lock another holds would stay locked in the child). Native threads
+    may remain: uvloop's libuv pool workers, idle, re-create their pool in a child."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def in_fork(
+    names: list[str], config: engine.ProbeConfig, setup: Setup | None = None
+) -> Iterator[list[DomainObservation]]:
+    """Chunks from an event loop in a forked child. `setup()` runs in the child and gives
+    observe_chunks its extra arguments (limiter, shared_probe) for the run; the caller
+    closes its database connections first, so the child opens its own."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    with warnings.catch_warnings():
+        # Python warns of any other thread; can_fork has checked those that matter.
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 1
+        try:
+            receiving.close()
+            _become_observer()
+            _child_main(names, config, sending, setup)
+            status = 0
+        finally:
+            os._exit(status)  # no atexit, no finalizers of the parent's objects
+    sending.close()
+    status: list[int] = []  # the child's exit code, once reaped
+
+    def reap(flags: int) -> int | None:
+        if not status:
+            reaped, code = os.waitpid(pid, flags)
+            if reaped == pid:
+                status.append(os.waitstatus_to_exitcode(code))
+        return status[0] if status else None
+
+    def exit_code(wait: float = 5.0) -> int | None:
+        deadline = time.monotonic() + wait
+        while (code := reap(os.WNOHANG)) is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return code
+
+    def stop(finished: bool) -> None:
+        # Done: the child is closing down (its probes are stored by now); else it goes.
+        if exit_code(2.0 if finished else 0.0) is None:
+            os.kill(pid, signal.SIGKILL)
+            reap(0)
+
+    yield from _received(receiving, exit_code, stop)
+
+
+def _become_observer() -> None:
+    """In a forked child: die with the parent (a worker killed mid-scan leaves no
+    orphan probing on), and leave the parent's signal handling (Celery's) behind."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):  # not Linux: the closed pipe stops the child instead
+        pass
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
+
+
+def _received(
+    receiving: Connection, exit_code: Callable[[], int | None], stop: Callable[[bool], None]
+) -> Iterator[list[DomainObservation]]:
+    """The chunks a child sends; stop(finished) ends the child, however this ends."""
     reader = ChunkReader()
+    finished = False
 
     def messages() -> Iterator[tuple[str, object]]:
         while True:
             try:
                 blob = receiving.recv_bytes()
             except (EOFError, OSError):
-                child.join(timeout=5)
                 raise ObserverLost(
-                    f"the observer process ended unexpectedly (exit code {child.exitcode})"
+                    f"the observer process ended unexpectedly (exit code {exit_code()})"
                 ) from None
             yield reader.loads(blob)
 
     try:
         yield from _chunks(messages())
+        finished = True
     finally:
         receiving.close()
-        if child.is_alive():
-            child.terminate()
-        child.join(timeout=10)
+        stop(finished)
 
 
-def _child_main(names: list[str], config: engine.ProbeConfig, sending) -> None:
+def _child_main(
+    names: list[str], config: engine.ProbeConfig, sending: Connection, setup: Setup | None = None
+) -> None:
     writer = ChunkWriter()
 
     def hand_over(kind: str, item: object) -> bool:
@@ -173,7 +271,11 @@ def _child_main(names: list[str], config: engine.ProbeConfig, sending) -> None:
         return True
 
     try:
-        observe_chunks(names, config, hand_over)
+        with setup() if setup else nullcontext({}) as extra:
+            observe_chunks(names, config, hand_over, **extra)
+    except BaseException as exc:  # the setup failed: observe_chunks reports its own
+        hand_over(_ERROR, exc)
+        hand_over(_DONE, None)
     finally:
         sending.close()
 

@@ -42,16 +42,24 @@ def test_one_domain_is_scanned_on_demand_and_a_whole_register_scan_counts_as_ful
     assert full.domain_results.get(domain_name="no-starttls.example").starttls == "fail"
 
 
+@pytest.mark.parametrize("observer", ["thread", "fork"])
 @pytest.mark.django_db(transaction=True)  # the batches' probe threads see committed rows
-def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(lab):
+def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(
+    lab, observer, monkeypatch
+):
     from measurement import pipeline
+    from measurement.probe import stream
     from tests.measurement.scan_fixtures import ours, own_source_address
 
+    forks = []
+    monkeypatch.setattr(stream, "in_fork", _counted(stream.in_fork, forks))
     register_scenarios(
         [lab.scenario("unsigned-domain-dane-provider"), lab.scenario("shared-provider")]
     )
     source = own_source_address()
-    with override_settings(**lab_settings(lab, SCANNER_SOURCE_ADDRESS=source)):
+    minimum = 1 if observer == "fork" else 1000
+    settings = lab_settings(lab, SCANNER_SOURCE_ADDRESS=source, SCANNER_PROCESS_MIN_DOMAINS=minimum)
+    with override_settings(**settings):
         scan = pipeline.start(pipeline.plan_scan().pk)
         first, second = scan.domain_results.order_by("domain_name").values_list("pk", flat=True)
         assert pipeline.stream_batch(scan.pk, [first], claim="batch-1") == 1
@@ -60,3 +68,14 @@ def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(la
     assert provider.claimed_by == "batch-1"
     assert len([r for r in ours(lab.connection_log(), source) if r.server == provider.address]) == 1
     assert set(scan.domain_results.values_list("dane", flat=True)) == {"pass"}
+    assert len(forks) == (2 if observer == "fork" else 0)
+    scan.refresh_from_db()
+    assert (scan.domains_done, scan.hosts_done) == (2, 1)
+
+
+def _counted(function, calls: list):
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return counted

@@ -2,8 +2,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from measurement.models import Scan
-from measurement.storage import encode_json, insert_rows, storable, update_rows
+from measurement.models import Domain, DomainResult, Organisation, Scan
+from measurement.storage import encode_json, insert_rows, insert_selected, storable, update_rows
 
 
 def test_nul_characters_from_a_hostile_server_are_escaped_before_storage():
@@ -39,14 +39,44 @@ def test_insert_rows_writes_the_given_columns_and_every_other_default():
     scans = [Scan.objects.create(methodology_version="t", scanner_version="t") for _ in range(2)]
     written = insert_rows(
         Scan, ["methodology_version", "scanner_version", "name"],
-        (("m", "s", f"ronde {n}") for n in range(5)),
-        batch=2,
+        (("m", "s", f"ronde {n}") for n in range(205)),  # more than one statement's worth
     )  # fmt: skip
-    assert written == 5
+    assert written == 205
     new = Scan.objects.exclude(pk__in=[s.pk for s in scans]).order_by("name")
-    assert [s.name for s in new] == [f"ronde {n}" for n in range(5)]
+    assert sorted(s.name for s in new) == sorted(f"ronde {n}" for n in range(205))
     first = new[0]
     assert (first.kind, first.scope, first.domains_total) == (Scan.Kind.ON_DEMAND, {}, 0)
+
+
+@pytest.mark.django_db
+def test_insert_selected_copies_the_selected_rows_inside_the_database():
+    rijk = Organisation.objects.create(name="Min", slug="min", sector="rijk", source="manual")
+    gemeente = Organisation.objects.create(
+        name="Gem", slug="gem", sector="gemeente", source="manual"
+    )
+    for name, organisation in [("a.nl", rijk), ("b.nl", gemeente), ("c.nl", rijk)]:
+        Domain.objects.create(name=name, organisation=organisation, source="manual")
+    scan = Scan.objects.create(methodology_version="t", scanner_version="t")
+    query = Domain.objects.filter(organisation__sector="rijk").values_list(
+        "pk", "name", "organisation_id", "organisation__sector"
+    )
+
+    written = insert_selected(
+        DomainResult,
+        ["domain", "domain_name", "organisation", "sector"],
+        query,
+        {"scan": scan.pk, "methodology_version": "m1"},
+    )
+
+    assert written == 2
+    rows = DomainResult.objects.filter(scan=scan).order_by("domain_name")
+    assert [(r.domain_name, r.organisation_id, r.sector) for r in rows] == [
+        ("a.nl", rijk.pk, "rijk"),
+        ("c.nl", rijk.pk, "rijk"),
+    ]
+    assert [(r.methodology_version, r.judged_at, r.evidence) for r in rows] == [
+        ("m1", None, {})
+    ] * 2
 
 
 @pytest.mark.django_db

@@ -3,9 +3,11 @@
 Against the lab's real resolver and servers; the observer process is killed for real.
 """
 
+import contextlib
 import os
 import pickle
 import signal
+from functools import partial
 
 import pytest
 from django.test import override_settings
@@ -146,3 +148,98 @@ def test_a_killed_observer_process_fails_the_scan_and_keeps_what_was_stored(lab,
     kept = DomainResult.objects.filter(scan=scan, judged_at__isnull=False).count()
     assert 0 < kept < len(lab.scenarios)
     assert scan.domains_done == kept
+
+
+@contextlib.contextmanager
+def note_pid(path):
+    """A fork's setup that writes down which process ran it."""
+    path.write_text(str(os.getpid()))
+    yield {}
+
+
+def test_a_forked_child_runs_the_setup_and_observes_what_a_thread_observes(lab, tmp_path):
+    domains = [d for d in catalogue_domains(lab) if "slow" not in d and "silent" not in d][:12]
+    with override_settings(**lab_settings(lab)):
+        config = pipeline.probe_config()
+    assert stream.can_fork()  # else pytest left a thread behind, and this tests nothing
+    pid_file = tmp_path / "pid"
+    by_fork = [
+        o for chunk in stream.in_fork(domains, config, partial(note_pid, pid_file)) for o in chunk
+    ]
+    by_thread = [o for chunk in stream.in_thread(domains, config) for o in chunk]
+
+    assert int(pid_file.read_text()) != os.getpid()
+    assert sorted(o.domain for o in by_fork) == sorted(domains)
+    assert observed_facts(by_fork) == observed_facts(by_thread)
+
+
+def test_a_failing_setup_reaches_the_parent_as_the_error_it_was(lab):
+    @contextlib.contextmanager
+    def broken():
+        raise ConnectionError("database unreachable")
+        yield {}
+
+    with override_settings(**lab_settings(lab)):
+        config = pipeline.probe_config()
+    with pytest.raises(ConnectionError, match="database unreachable"):
+        list(stream.in_fork(catalogue_domains(lab), config, broken))
+
+
+def test_stopping_early_ends_the_forked_child(lab, tmp_path):
+    with override_settings(**lab_settings(lab)):
+        config = pipeline.probe_config()
+    pid_file = tmp_path / "pid"
+    chunks = stream.in_fork(catalogue_domains(lab), config, partial(note_pid, pid_file))
+    next(chunks)
+    child = int(pid_file.read_text())
+    chunks.close()
+    with pytest.raises(ChildProcessError):  # reaped: nothing of it is left
+        os.waitpid(child, os.WNOHANG)
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+
+
+CHILD_OF_A_KILLED_PARENT = """
+import contextlib, os, sys, time
+sys.path.insert(0, {repo!r})
+from measurement.probe import engine, stream
+
+@contextlib.contextmanager
+def setup():
+    open({pid_file!r}, "w").write(str(os.getpid()))
+    time.sleep(60)  # observing for a long time
+    yield {{}}
+
+for chunk in stream.in_fork(["a.example"], engine.ProbeConfig(), setup):
+    pass
+"""
+
+
+def test_a_forked_child_dies_with_its_parent(tmp_path):
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    pid_file = tmp_path / "pid"
+    script = CHILD_OF_A_KILLED_PARENT.format(
+        repo=str(Path(__file__).resolve().parents[2]), pid_file=str(pid_file)
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the child never started"
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    parent.kill()  # SIGKILL: the parent cannot clean up; the kernel tells the child
+    parent.wait()
+    while Path(f"/proc/{child}").exists() and "Z" not in _state(child):
+        assert time.monotonic() < deadline, "the child outlived its parent"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"  # gone meanwhile

@@ -61,6 +61,7 @@ def system(lab, tmp_path_factory):
         VAR_DIR=str(base / "var"),
         SCANNER_BATCH_SIZE="4",
         SCANNER_STREAM_BATCHES="6",  # more batches than workers: they share the providers
+        SCANNER_PROCESS_MIN_DOMAINS="1",  # every batch observes in a forked child, as large ones do
         CELERY_TASK_TIME_LIMIT="120",
         CELERY_TASK_SOFT_TIME_LIMIT="110",
         SCANNER_PROBE_LEASE="60",

@@ -4,7 +4,14 @@ import asyncio
 
 import pytest
 
-from measurement.probe.dns import Resolver, mx_observation, resolve_host, resolve_mx, tlsa_records
+from measurement.probe.dns import (
+    Priority,
+    Resolver,
+    mx_observation,
+    resolve_host,
+    resolve_mx,
+    tlsa_records,
+)
 from measurement.probe.engine import run as on_scan_loop
 from measurement.probe.observations import DnsAnswer, DnssecStatus
 from tests.measurement.probe.scripted_servers import DnsServer
@@ -114,18 +121,23 @@ def test_identical_queries_in_flight_and_later_are_sent_once():
     assert len({id(a) for a in answers}) == 1
 
 
-def test_follow_up_queries_go_before_the_opening_queries_of_domains_not_yet_begun():
+def test_follow_ups_go_first_then_mx_queries_then_policy_records():
     opening = [f"d{n}.test" for n in range(8)]
     table = {
         (name, "MX"): ("NOERROR", False, [(name, "MX", "10 mx.test.")], None) for name in opening
     }
+    table |= {(f"_smtp._tls.{name}", "TXT"): ("NXDOMAIN", False, [], None) for name in opening}
     table[("mx.test", "A")] = ("NOERROR", False, [("mx.test", "A", "192.0.2.25")], None)
 
     async def work(resolver):
-        await resolver.query("mx.test", "A", opening=True)  # opens the sockets
+        await resolver.query("mx.test", "A")  # opens the sockets
         resolver._answers.clear()
-        waiting = [asyncio.ensure_future(resolver.query(n, "MX", opening=True)) for n in opening]
-        await asyncio.sleep(0)  # d0 is in flight (one at a time), d1-d7 queue
+        waiting = []
+        for name in opening:  # as a scan starts its domains: both queries of each
+            waiting.append(resolver.query(f"_smtp._tls.{name}", "TXT", priority=Priority.POLICY))
+            waiting.append(resolver.query(name, "MX", priority=Priority.MAIL))
+        waiting = [asyncio.ensure_future(query) for query in waiting]
+        await asyncio.sleep(0)  # the first is in flight (one at a time), the rest queue
         follow_up = asyncio.ensure_future(resolver.query("mx.test", "A"))
         return await asyncio.gather(*waiting, follow_up)
 
@@ -138,10 +150,11 @@ def test_follow_up_queries_go_before_the_opening_queries_of_domains_not_yet_begu
                 resolver.close()
 
     answers, server = on_scan_loop(run())
-    assert [a.rcode for a in answers] == ["NOERROR"] * 9
+    assert [a.rcode for a in answers] == ["NXDOMAIN", "NOERROR"] * 8 + ["NOERROR"]
     asked = [str(q.question[0].name).rstrip(".") for q in server.queries][1:]
-    assert asked[:2] == ["d0.test", "mx.test"]  # ahead of the seven domains still waiting
-    assert asked[2:] == opening[1:]
+    assert asked[:2] == ["_smtp._tls.d0.test", "mx.test"]  # the follow-up overtakes 15
+    assert asked[2:10] == opening  # then every MX query, in order
+    assert asked[10:] == [f"_smtp._tls.{name}" for name in opening[1:]]
 
 
 def mx_answer(*records, status=DnssecStatus.SECURE, rcode="NOERROR"):

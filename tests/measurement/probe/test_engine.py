@@ -252,3 +252,46 @@ def test_probes_begin_while_the_domains_mta_sts_policy_is_still_being_fetched():
     assert obs.probes[0].outcome is Outcome.OK
     [connection] = servers["127.0.0.20"].log
     assert connection.start - started < 1.0  # not after the policy fetch gave up
+
+
+def _asked_in_order(domains, work_config):
+    """The (name, type) of each query the resolver got while observing `domains`, each
+    with its own MX host and TLS-RPT record."""
+    table = {}
+    for number, domain in enumerate(domains):
+        table |= mx(domain, f"mx.{domain}") | a(f"mx.{domain}", f"127.0.0.{30 + number}")
+        table[(f"_smtp._tls.{domain}", "TXT")] = ("NXDOMAIN", True, [], None)
+
+    async def work(dns, port):
+        observed = [obs async for obs in observe_domains(domains, work_config(dns, port))]
+        return observed, [
+            (str(q.question[0].name).rstrip("."), q.question[0].rdtype.name) for q in dns.queries
+        ]
+
+    servers = {f"127.0.0.{30 + n}": {} for n in range(len(domains))}
+    (observed, asked), _ = run_scenario(table, servers, work)
+    assert sorted(o.domain for o in observed) == sorted(domains)
+    assert all(o.probes[0].outcome is Outcome.OK for o in observed)
+    return asked
+
+
+def test_every_domain_finds_its_mail_hosts_before_any_policy_record_is_asked():
+    domains = [f"d{n}.test" for n in range(6)]
+    asked = _asked_in_order(domains, lambda dns, port: config(dns, port, domains_in_flight=2))
+    first_policy = next(i for i, (_, rdtype) in enumerate(asked) if rdtype == "TXT")
+    assert {name for name, rdtype in asked[:first_policy] if rdtype == "MX"} == set(domains)
+    assert sorted(name for name, rdtype in asked if rdtype == "TXT") == [
+        f"_smtp._tls.{d}" for d in domains
+    ]
+
+
+def test_finding_mail_hosts_runs_at_most_domains_ahead_of_the_policies():
+    domains = [f"d{n}.test" for n in range(4)]
+    asked = _asked_in_order(
+        domains, lambda dns, port: config(dns, port, domains_in_flight=1, domains_ahead=2)
+    )
+    order = [name for name, rdtype in asked if rdtype in ("MX", "TXT")]
+    # Two domains find their hosts, then they fetch their policies and make room.
+    assert order[:2] == ["d0.test", "d1.test"]
+    assert order[2] in ("_smtp._tls.d0.test", "_smtp._tls.d1.test")
+    assert order.index("d2.test") > 2
