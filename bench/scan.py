@@ -28,10 +28,13 @@ GREETING_TIMEOUT = "5"  # the scale mode's healthy hosts greet at once; silent o
 
 
 def lab_env() -> dict[str, str]:
+    """The lab's scanner settings, in production's configuration: with DEBUG on, Django
+    keeps every query and formats its SQL, in the workers' probe claims too."""
     from config.lab import lab_scanner_settings, running_lab
 
     settings = lab_scanner_settings(running_lab(), SCANNER_GREETING_TIMEOUT=GREETING_TIMEOUT)
-    return {k: str(v) for k, v in settings.items()}
+    production = {"DEBUG": "false", "SECRET_KEY": "bench-only-not-a-secret"}
+    return {k: str(v) for k, v in settings.items()} | production
 
 
 def cpu_seconds(who: int) -> float:

@@ -29,6 +29,8 @@ return 0
 
 
 class RedisAddressLimiter:
+    CONNECTIONS = 16  # Redis connections per event loop; a command waits for a free one
+
     def __init__(
         self,
         url: str,
@@ -48,9 +50,15 @@ class RedisAddressLimiter:
         self.outage_seconds = outage_seconds
 
     def _redis(self) -> redis.Redis:
-        # Created lazily: a client belongs to the event loop that first uses it.
+        # Created lazily: a client belongs to the event loop that first uses it. A few
+        # connections, shared: hundreds of probes start at once, and each new connection
+        # cost a connect, a handshake and (without driver_info=None) a look-up of
+        # redis-py's own version in its package metadata.
         if self._client is None:
-            self._client = redis.Redis.from_url(self._url)
+            pool = redis.BlockingConnectionPool.from_url(
+                self._url, max_connections=self.CONNECTIONS, timeout=None, driver_info=None
+            )
+            self._client = redis.Redis.from_pool(pool)
         return self._client
 
     @asynccontextmanager

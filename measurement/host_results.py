@@ -69,12 +69,17 @@ class SharedProbes:
 
     `probe` is the engine's shared_probe hook; it runs on the batch's event loop, and
     the database work of a round on one thread of its own (the ORM must not run on the
-    loop). A pair another batch holds is asked about again every POLL_SECONDS; its
-    claim lapses after SCANNER_PROBE_LEASE seconds (a batch that died), and then the
-    next batch to ask takes it over.
+    loop). A pair another batch holds is asked about again every POLL_SECONDS, or
+    QUICK_POLL_SECONDS while few are: at the end of a scan the last domains wait for a
+    few silent servers, and each poll's delay adds to the scan, while early on hundreds
+    of pairs are waited for and a poll's work takes the loop's interpreter lock. A claim
+    lapses after SCANNER_PROBE_LEASE seconds (a batch that died), and then the next
+    batch to ask takes it over.
     """
 
-    POLL_SECONDS = 0.25  # one SELECT for every pair waited on: cheap to ask often
+    POLL_SECONDS = 0.25
+    QUICK_POLL_SECONDS = 0.05
+    FEW_PAIRS = 16  # waited for: poll quickly
     GATHER_SECONDS = 0.02  # questions arriving within this time share a round
 
     def __init__(self, scan_id: int, claim: str) -> None:
@@ -128,7 +133,7 @@ class SharedProbes:
             else:
                 self._wake.clear()
                 try:
-                    await asyncio.wait_for(self._wake.wait(), self.POLL_SECONDS)
+                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds())
                 except TimeoutError:
                     pass
             asked, self._new_questions = list(self._asked), False
@@ -149,6 +154,10 @@ class SharedProbes:
                         _settle(self._asked.pop(pair), answers)
                     elif pair in answers:
                         _settle(self._asked.pop(pair), answers[pair])
+
+    def _poll_seconds(self) -> float:
+        few = len(self._asked) <= self.FEW_PAIRS
+        return self.QUICK_POLL_SECONDS if few else self.POLL_SECONDS
 
     def _store(self, finished: list[tuple[int, SmtpObservation, asyncio.Future]]) -> None:
         """Write the finished probes to their rows (on the executor thread): only rows

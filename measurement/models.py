@@ -216,12 +216,19 @@ class DomainResultQuerySet(models.QuerySet):
 class DomainResult(models.Model):
     """The verdicts for one mail domain in one scan under one methodology version."""
 
-    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="domain_results")
-    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="results")
+    # No index of their own: each key leads one of the indexes in Meta, which serve its
+    # look-ups as well, and every index costs a write when a result is stored (PostgreSQL
+    # writes a new entry in each index for every updated row).
+    scan = models.ForeignKey(
+        Scan, on_delete=models.CASCADE, related_name="domain_results", db_index=False
+    )
+    domain = models.ForeignKey(
+        Domain, on_delete=models.PROTECT, related_name="results", db_index=False
+    )
     # Snapshot of the register when the scan was planned: history stays stable.
     domain_name = models.CharField(max_length=253)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="domain_results"
+        Organisation, on_delete=models.PROTECT, related_name="domain_results", db_index=False
     )
     sector = models.CharField(max_length=20, choices=Sector.choices)
     methodology_version = models.CharField(max_length=20)

@@ -31,8 +31,11 @@ def is_untestable_mx_name(host: str) -> bool:
     name = host.lower().rstrip(".")
     if name == "localhost" or name.endswith(".localhost"):
         return True
+    literal = name.strip("[]")
+    if ":" not in literal and not literal.replace(".", "").isdigit():
+        return False  # a host name: no IP literal has letters without colons (and no raise)
     try:
-        ipaddress.ip_address(name.strip("[]"))
+        ipaddress.ip_address(literal)
     except ValueError:
         return False
     return True

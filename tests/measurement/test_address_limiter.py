@@ -99,3 +99,21 @@ def test_a_redis_restart_makes_a_prober_wait_instead_of_failing(tmp_path):
     finally:
         server.stop()
     assert [name for name, _, _ in spans] == ["before", "during"]
+
+
+def test_hundreds_of_probes_starting_at_once_share_a_few_connections():
+    async def scenario():
+        prefix = f"test:{os.getpid()}:{time.monotonic_ns()}:"
+        limiter = RedisAddressLimiter(REDIS, gap_seconds=0.05, poll_seconds=0.01, prefix=prefix)
+        spans = []
+        await asyncio.gather(
+            *(_hold(limiter, f"192.0.2.{n}", spans, n, 0.01) for n in range(1, 201))
+        )
+        pool = limiter._redis().connection_pool
+        opened = len(pool._in_use_connections) + len(pool._available_connections)
+        await limiter.close()
+        return spans, opened
+
+    spans, opened = _run(scenario())
+    assert len(spans) == 200
+    assert opened <= RedisAddressLimiter.CONNECTIONS  # not one connection per probe

@@ -196,3 +196,14 @@ def test_a_probe_whose_claim_was_taken_over_meanwhile_is_neither_stored_nor_coun
     assert (row.outcome, row.claimed_by) == (PENDING, "other-batch")
     scan.refresh_from_db()
     assert scan.hosts_done == 0
+
+
+def test_polls_quickly_only_while_few_pairs_are_waited_for():
+    shared = SharedProbes(1, "batch-1")
+    try:
+        shared._asked = {("mx.test", f"192.0.2.{n}"): None for n in range(shared.FEW_PAIRS)}
+        assert shared._poll_seconds() == shared.QUICK_POLL_SECONDS  # the end of a scan
+        shared._asked[("mx.test", "192.0.2.200")] = None
+        assert shared._poll_seconds() == shared.POLL_SECONDS  # early: many, each a cost
+    finally:
+        shared.executor.shutdown()

@@ -191,9 +191,17 @@ def test_at_most_ten_hosts_are_tested_and_the_rest_counted():
 
 
 def test_localhost_and_ip_literal_mx_hosts_are_set_apart():
-    obs = mx_observation("d.test", mx_answer("10 localhost.", "20 192.0.2.1.", "30 mx.test."))
-    assert obs.untestable_hosts == ("localhost", "192.0.2.1")
-    assert [h.host for h in obs.hosts] == ["mx.test"]
+    obs = mx_observation(
+        "d.test",
+        mx_answer(
+            "10 localhost.", "20 192.0.2.1.", "30 mx.test.", "40 [2001:db8::25].",
+            "50 [192.0.2.2].", "60 1.2.3.mx.test.", "70 cafe.test.", "80 mail.localhost.",
+        ),
+    )  # fmt: skip
+    assert obs.untestable_hosts == (
+        "localhost", "192.0.2.1", "[2001:db8::25]", "[192.0.2.2]", "mail.localhost"
+    )  # fmt: skip
+    assert [h.host for h in obs.hosts] == ["mx.test", "1.2.3.mx.test", "cafe.test"]
 
 
 def test_resolve_mx_reads_the_mx_rrset():
