@@ -14,6 +14,17 @@ def _run(coro):
     return on_scan_loop(coro)
 
 
+def _prefix() -> str:
+    """Keys of this test only: tests share the Redis database."""
+    return f"test:{os.getpid()}:{time.monotonic_ns()}:"
+
+
+def _limiter(gap_seconds: float, prefix: str = "", **kwargs) -> RedisAddressLimiter:
+    return RedisAddressLimiter(
+        REDIS, gap_seconds=gap_seconds, poll_seconds=0.01, prefix=prefix or _prefix(), **kwargs
+    )
+
+
 async def _hold(limiter, address, spans, name, seconds=0.05):
     async with limiter.slot(address):
         start = time.monotonic()
@@ -24,9 +35,8 @@ async def _hold(limiter, address, spans, name, seconds=0.05):
 def test_two_holders_of_one_address_never_overlap_and_keep_the_gap():
     async def scenario():
         # Two limiters stand for two workers: they share nothing but Redis.
-        prefix = f"test:{os.getpid()}:{time.monotonic_ns()}:"
-        first = RedisAddressLimiter(REDIS, gap_seconds=0.2, poll_seconds=0.01, prefix=prefix)
-        second = RedisAddressLimiter(REDIS, gap_seconds=0.2, poll_seconds=0.01, prefix=prefix)
+        prefix = _prefix()
+        first, second = _limiter(0.2, prefix), _limiter(0.2, prefix)
         spans = []
         await asyncio.gather(
             _hold(first, "192.0.2.1", spans, "a"), _hold(second, "192.0.2.1", spans, "b")
@@ -41,8 +51,7 @@ def test_two_holders_of_one_address_never_overlap_and_keep_the_gap():
 
 def test_different_addresses_are_held_at_the_same_time():
     async def scenario():
-        prefix = f"test:{os.getpid()}:{time.monotonic_ns()}:"
-        limiter = RedisAddressLimiter(REDIS, gap_seconds=5, poll_seconds=0.01, prefix=prefix)
+        limiter = _limiter(5)
         spans = []
         await asyncio.gather(
             _hold(limiter, "192.0.2.1", spans, "a", 0.2),
@@ -57,10 +66,8 @@ def test_different_addresses_are_held_at_the_same_time():
 
 def test_a_holder_that_vanished_frees_the_address_after_the_hold_time():
     async def scenario():
-        prefix = f"test:{os.getpid()}:{time.monotonic_ns()}:"
-        limiter = RedisAddressLimiter(
-            REDIS, gap_seconds=0, hold_seconds=0.3, poll_seconds=0.01, prefix=prefix
-        )
+        prefix = _prefix()
+        limiter = _limiter(0, prefix, hold_seconds=0.3)
         client = limiter._redis()
         # A worker killed while holding the slot leaves its key behind with the hold TTL.
         await client.set(prefix + "192.0.2.9", "dead-worker", px=300)
@@ -103,8 +110,7 @@ def test_a_redis_restart_makes_a_prober_wait_instead_of_failing(tmp_path):
 
 def test_hundreds_of_probes_starting_at_once_share_a_few_connections():
     async def scenario():
-        prefix = f"test:{os.getpid()}:{time.monotonic_ns()}:"
-        limiter = RedisAddressLimiter(REDIS, gap_seconds=0.05, poll_seconds=0.01, prefix=prefix)
+        limiter = _limiter(0.05)
         spans = []
         await asyncio.gather(
             *(_hold(limiter, f"192.0.2.{n}", spans, n, 0.01) for n in range(1, 201))
