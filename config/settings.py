@@ -162,7 +162,8 @@ SCANNER_BATCH_SIZE = env_int("SCANNER_BATCH_SIZE", 250)
 # and store in one go): one per worker process is fastest, as each task overlaps its
 # own time-outs with its other domains' work.
 SCANNER_STREAM_BATCHES = env_int("SCANNER_STREAM_BATCHES", 2)
-# Embedded scans of at least this many domains observe in a child process (a second core).
+# Scans and worker batches of at least this many domains observe in a child process
+# (a second core; a worker forks it).
 SCANNER_PROCESS_MIN_DOMAINS = env_int("SCANNER_PROCESS_MIN_DOMAINS", 1000)
 # A probe batch's claim on its pairs lapses after this long (a worker that vanished).
 SCANNER_PROBE_LEASE = env_int("SCANNER_PROBE_LEASE", CELERY_TASK_TIME_LIMIT + 60)

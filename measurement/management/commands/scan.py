@@ -104,7 +104,7 @@ class Command(BaseCommand):
                 show(scan)
             if scan.status in (Scan.Status.FINISHED, Scan.Status.FAILED):
                 return scan
-            time.sleep(0.5)
+            time.sleep(0.2)  # one small query: the end shows without a noticeable wait
 
     @staticmethod
     def _progress(scan: Scan) -> None:
