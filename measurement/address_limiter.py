@@ -56,7 +56,12 @@ class RedisAddressLimiter:
         # redis-py's own version in its package metadata.
         if self._client is None:
             pool = redis.BlockingConnectionPool.from_url(
-                self._url, max_connections=self.CONNECTIONS, timeout=None, driver_info=None
+                self._url,
+                max_connections=self.CONNECTIONS,
+                timeout=None,  # a command waits for a free connection ...
+                socket_timeout=5,  # ... which a Redis that stopped answering gives back
+                socket_connect_timeout=5,
+                driver_info=None,
             )
             self._client = redis.Redis.from_pool(pool)
         return self._client

@@ -594,7 +594,13 @@ def _observe_shared(
     not start processes the usual way), so judging here and the event loop there each
     get a core instead of contending for one interpreter lock; a small one in a thread."""
     setup = partial(_shared_probing, scan_id, claim)
-    if len(names) >= settings.SCANNER_PROCESS_MIN_DOMAINS and stream.can_fork():
+    # Closing the connections would end a transaction under way (a caller's atomic).
+    in_transaction = any(c.in_atomic_block for c in connections.all(initialized_only=True))
+    if (
+        len(names) >= settings.SCANNER_PROCESS_MIN_DOMAINS
+        and stream.can_fork()
+        and not in_transaction
+    ):
         connections.close_all()  # the child opens its own; a shared socket would break
         yield from stream.in_fork(names, config, setup)
         return

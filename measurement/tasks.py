@@ -19,6 +19,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from measurement import pipeline
 from measurement.models import Scan
+from measurement.probe.stream import ObserverLost
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,20 @@ def judge(self, scan_id: int, result_ids: list[int]) -> int:
 def _guarded(task, scan_id, function, *args):
     """Retry infrastructure errors; anything else fails the scan and keeps its results.
 
-    A batch that runs out of time gives its unprobed pairs back: `advance` sends them out
-    again (at most MAX_ROUNDS times) instead of failing a whole scan for one slow batch.
+    A batch that runs out of time, or whose observer child is killed, gives its unprobed
+    pairs back: `advance` sends them out again (at most MAX_ROUNDS times) instead of
+    failing a whole scan for one batch.
     """
     try:
         return function(*args)
-    except SoftTimeLimitExceeded:
+    except (SoftTimeLimitExceeded, ObserverLost) as exc:
+        # Out of time, or the batch's observer child was killed (out of memory, a
+        # signal): as with a lost worker, what it stored stays.
         released = pipeline.release_claims(task.request.id)
-        log.warning("scan %s: %s ran out of time; %s pairs released", scan_id, task.name, released)
+        log.warning(
+            "scan %s: %s stopped (%s); %s pairs released",
+            scan_id, task.name, type(exc).__name__, released,
+        )  # fmt: skip
         return 0
     except INFRASTRUCTURE_ERRORS:
         if task.request.retries >= task.max_retries:

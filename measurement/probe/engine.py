@@ -7,6 +7,7 @@ failure is an Outcome or a DNS status in the observations.
 """
 
 import asyncio
+import contextlib
 import dataclasses
 import ipaddress
 import logging
@@ -51,6 +52,7 @@ def run[T](work: Coroutine[Any, Any, T]) -> T:
 
 
 Pair = tuple[str, str]  # (MX host, address)
+STRAGGLERS = 16  # domains still finding mail hosts that do not hold the policies back
 
 
 @dataclass(frozen=True)
@@ -335,23 +337,27 @@ async def observe_domains(
     Each domain first finds its mail hosts (MX, then the hosts' addresses and TLSA) and
     starts their probes, then fetches its policies (TLS-RPT, MTA-STS). At most
     `domains_in_flight` domains are in each of the two steps at once, and at most
-    `domains_ahead` have started without their policies: so finding mail hosts runs
-    ahead of the policy fetches (HTTPS, most of the CPU), and every probe, above all
-    the silent servers' two greeting time-outs that set the end of a scan, begins
-    early. A domain waiting for its probes no longer counts. Probes are shared by
-    (host, address) across the whole run.
+    `domains_ahead` have started without their policies. No domain fetches its
+    policies while others can still start finding mail hosts or more than STRAGGLERS
+    still are (waiting at most one DNS time-out): so finding mail hosts runs ahead of
+    the policy fetches (HTTPS, most of the CPU), and every probe, above all the silent
+    servers' two greeting time-outs that set the end of a scan, begins early. A domain
+    waiting for its probes no longer counts. Probes are shared by (host, address)
+    across the whole run.
     """
     run = _Run(config, limiter)
     run.shared_probe = shared_probe
     finding = asyncio.Semaphore(config.domains_in_flight)
     fetching = asyncio.Semaphore(config.domains_in_flight)
     ahead = asyncio.Semaphore(max(config.domains_ahead, config.domains_in_flight))
-    # Policies wait until no domain is finding its mail hosts and none can start to.
+    # Policies wait until no domain can start finding its mail hosts and at most a few
+    # still are: a domain whose DNS times out must not hold every policy back, nor must
+    # many such domains for longer than one DNS time-out.
     mail_idle = asyncio.Event()
     finding_now, starter_held = 0, False
 
     def settle() -> None:
-        if not finding_now and starter_held:
+        if finding_now <= STRAGGLERS and starter_held:
             mail_idle.set()
 
     done: asyncio.Queue[DomainObservation] = asyncio.Queue()
@@ -366,7 +372,9 @@ async def observe_domains(
                 finding.release()
                 finding_now -= 1
                 settle()
-            await mail_idle.wait()
+            if not mail_idle.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(mail_idle.wait(), config.dns_timeout)
             async with fetching:
                 tls_rpt, mta_sts = await run.policies(domain)
         except Exception as exc:  # our bug

@@ -32,7 +32,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from multiprocessing.connection import Connection
 
 from measurement.probe import engine
@@ -180,6 +180,7 @@ def in_fork(
     observe_chunks its extra arguments (limiter, shared_probe) for the run; the caller
     closes its database connections first, so the child opens its own."""
     receiving, sending = multiprocessing.Pipe(duplex=False)
+    parent = os.getpid()
     with warnings.catch_warnings():
         # Python warns of any other thread; can_fork has checked those that matter.
         warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
@@ -188,12 +189,11 @@ def in_fork(
         status = 1
         try:
             receiving.close()
-            _become_observer()
+            _become_observer(parent)
             _child_main(names, config, sending, setup)
             status = 0
         finally:
             os._exit(status)  # no atexit, no finalizers of the parent's objects
-    sending.close()
     status: list[int] = []  # the child's exit code, once reaped
 
     def reap(flags: int) -> int | None:
@@ -210,25 +210,40 @@ def in_fork(
         return code
 
     def stop(finished: bool) -> None:
-        # Done: the child is closing down (its probes are stored by now); else it goes.
-        if exit_code(2.0 if finished else 0.0) is None:
-            os.kill(pid, signal.SIGKILL)
-            reap(0)
+        """Done: the child is closing down (its probes are stored by now), so it gets a
+        moment; else it goes at once. Killed and reaped even if a time limit interrupts."""
+        try:
+            exit_code(2.0 if finished else 0.0)
+        finally:
+            if not status:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                reap(0)
 
-    yield from _received(receiving, exit_code, stop)
+    try:
+        sending.close()  # ours: only the child's copy stays open, so its exit means EOF here
+        yield from _received(receiving, exit_code, stop)
+    finally:  # also when interrupted before _received took over
+        receiving.close()
+        stop(False)
 
 
-def _become_observer() -> None:
-    """In a forked child: die with the parent (a worker killed mid-scan leaves no
-    orphan probing on), and leave the parent's signal handling (Celery's) behind."""
+def _become_observer(parent: int) -> None:
+    """In a forked child: die with the parent (a worker killed mid-scan leaves no orphan
+    probing on), and leave the parent's signal handling (Celery's, billiard's) behind."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):  # not Linux: the closed pipe stops the child instead
         pass
-    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
-        signal.signal(number, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the kernel was told to end us with it
+    for number in signal.valid_signals():
+        if number in (signal.SIGKILL, signal.SIGSTOP, signal.SIGPIPE):
+            continue  # SIGPIPE stays ignored, as Python set it: a broken pipe is an error
+        with suppress(OSError, ValueError):  # some cannot be set
+            # Ctrl-C is for the parent, which then stops us.
+            signal.signal(number, signal.SIG_IGN if number == signal.SIGINT else signal.SIG_DFL)
 
 
 def _received(

@@ -243,3 +243,44 @@ def _state(pid: int) -> str:
         return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"  # gone meanwhile
+
+
+@pytest.mark.django_db(transaction=True)  # the child's probe claims see committed rows
+def test_a_worker_batch_whose_observer_is_killed_keeps_its_results_and_the_scan_running(
+    lab, monkeypatch
+):
+    from measurement import tasks
+    from measurement.host_results import PENDING
+
+    register_scenarios(lab.scenarios)
+    forked, real_fork = [], os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    store = pipeline._store_observed
+
+    def store_then_kill(*args, **kwargs):
+        store(*args, **kwargs)
+        if forked and len(forked) == 1:
+            os.kill(forked[0], signal.SIGKILL)  # the fault itself is real
+            forked.append("killed")
+
+    # Only the moment of the kill is chosen by the test: right after the first chunk.
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(pipeline, "_store_observed", store_then_kill)
+    with override_settings(**lab_settings(lab, SCANNER_PROCESS_MIN_DOMAINS=1)):
+        scan = pipeline.start(pipeline.plan_scan(kind=Scan.Kind.ON_DEMAND).pk)
+        ids = list(scan.domain_results.values_list("pk", flat=True))
+        result = tasks.stream.apply(args=[scan.pk, ids], task_id="batch-1")
+
+    assert forked[1:] == ["killed"]
+    assert result.get() == 0  # given back, not failed: advance finishes the rest
+    scan.refresh_from_db()
+    assert scan.status == Scan.Status.RUNNING and not scan.failure_reason
+    kept = DomainResult.objects.filter(scan=scan, judged_at__isnull=False).count()
+    assert 0 < kept < len(ids)
+    assert not scan.host_results.filter(outcome=PENDING, claimed_by="batch-1").exists()

@@ -295,3 +295,19 @@ def test_finding_mail_hosts_runs_at_most_domains_ahead_of_the_policies():
     assert order[:2] == ["d0.test", "d1.test"]
     assert order[2] in ("_smtp._tls.d0.test", "_smtp._tls.d1.test")
     assert order.index("d2.test") > 2
+
+
+def test_domains_whose_dns_times_out_hold_the_others_policies_back_one_time_out_at_most():
+    dead = [f"dead{n}.test" for n in range(20)]  # more than STRAGGLERS
+    table = {(domain, "MX"): "drop" for domain in dead}
+    table |= mx("good.test", "mx.good.test") | a("mx.good.test", "127.0.0.50")
+
+    async def work(dns, port):
+        cfg = config(dns, port, dns_timeout=1.0)
+        return [obs.domain async for obs in observe_domains([*dead, "good.test"], cfg)]
+
+    order, _ = run_scenario(table, {"127.0.0.50": {}}, work)
+    # The dead domains' MX steps take two 1 s time-outs; good.test, held back one time-out
+    # at most, has fetched its policies and is done before them.
+    assert order[0] == "good.test"
+    assert sorted(order[1:]) == sorted(dead)
