@@ -594,16 +594,17 @@ def _observe_shared(
     not start processes the usual way), so judging here and the event loop there each
     get a core instead of contending for one interpreter lock; a small one in a thread."""
     setup = partial(_shared_probing, scan_id, claim)
-    # Closing the connections would end a transaction under way (a caller's atomic).
-    in_transaction = any(c.in_atomic_block for c in connections.all(initialized_only=True))
-    if (
-        len(names) >= settings.SCANNER_PROCESS_MIN_DOMAINS
-        and stream.can_fork()
-        and not in_transaction
-    ):
-        connections.close_all()  # the child opens its own; a shared socket would break
-        yield from stream.in_fork(names, config, setup)
-        return
+    if len(names) >= settings.SCANNER_PROCESS_MIN_DOMAINS:
+        # Closing the connections would end a transaction under way (a caller's atomic).
+        in_transaction = any(c.in_atomic_block for c in connections.all(initialized_only=True))
+        if stream.can_fork() and not in_transaction:
+            connections.close_all()  # the child opens its own; a shared socket would break
+            yield from stream.in_fork(names, config, setup)
+            return
+        log.warning(
+            "scan %s: %d domains observed in a thread, slower (%d threads, transaction: %s)",
+            scan_id, len(names), threading.active_count(), in_transaction,
+        )  # fmt: skip
     with setup() as extra:
         yield from stream.in_thread(names, config, **extra)
 

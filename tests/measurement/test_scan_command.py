@@ -79,3 +79,27 @@ def _counted(function, calls: list):
         return function(*args, **kwargs)
 
     return counted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_batch_inside_a_transaction_observes_in_a_thread_and_says_so(
+    lab, monkeypatch, caplog
+):
+    from django.db import transaction
+
+    from measurement import pipeline
+    from measurement.probe import stream
+
+    forks = []
+    monkeypatch.setattr(stream, "in_fork", _counted(stream.in_fork, forks))
+    # A domain without mail: no probe claims, which SQLite would not let a second
+    # connection write while this transaction is open.
+    register_scenarios([lab.scenario("null-mx")])
+    with override_settings(**lab_settings(lab, SCANNER_PROCESS_MIN_DOMAINS=1)):
+        scan = pipeline.start(pipeline.plan_scan().pk)
+        [pk] = scan.domain_results.values_list("pk", flat=True)
+        with transaction.atomic():  # closing the connection for a fork would end it
+            assert pipeline.stream_batch(scan.pk, [pk], claim="batch-1") == 1
+    assert forks == []
+    assert "observed in a thread" in caplog.text
+    assert scan.domain_results.get().mx == "not_applicable"
