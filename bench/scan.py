@@ -96,6 +96,53 @@ class ServerCpu(threading.Thread):
         return used / os.sysconf("SC_CLK_TCK")
 
 
+class TreeMemory(threading.Thread):
+    """The peak of the summed RSS and PSS of some processes and all their descendants,
+    sampled from /proc every 0.2 s. PSS splits a page shared by n processes n ways: a
+    forked observer shares most of its pages with the worker it came from."""
+
+    def __init__(self, roots: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.roots, self.rss_kb, self.pss_kb = roots, 0, 0
+        self.stopping = threading.Event()
+
+    def sample(self) -> None:
+        parents = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+        tree, todo = set(), list(self.roots)
+        while todo:
+            pid = todo.pop()
+            tree.add(pid)
+            todo.extend(child for child, parent in parents.items() if parent == pid)
+        rss = pss = 0
+        for pid in tree:
+            try:
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            for line in rollup.splitlines():
+                name, _, value = line.partition(":")
+                if name == "Rss":
+                    rss += int(value.split()[0])
+                elif name == "Pss":
+                    pss += int(value.split()[0])
+        self.rss_kb, self.pss_kb = max(self.rss_kb, rss), max(self.pss_kb, pss)
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.2):
+            self.sample()
+
+    def stop(self) -> tuple[float, float]:
+        """Peak total RSS and PSS in MB."""
+        self.stopping.set()
+        self.join()
+        return self.rss_kb / 1024, self.pss_kb / 1024
+
+
 def register(count: int) -> int:
     """Organisations (one per 4 domains, over the sectors) and their domains, in bulk."""
     from lab import control
@@ -242,6 +289,8 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
     started_up = sum(tree_cpu_seconds(process.pid) for process in processes)
     database = ServerCpu("postgres")
     database.start()
+    memory = TreeMemory([process.pid for process in processes])
+    memory.start()
     wall0 = time.monotonic()
     subprocess.run(
         [sys.executable, "manage.py", "scan", "--workers", "--no-progress"],
@@ -250,6 +299,7 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
     wall = time.monotonic() - wall0
     scanning = sum(tree_cpu_seconds(process.pid) for process in processes) - started_up
     database_cpu = database.stop()
+    total_rss, total_pss = memory.stop()
     for process in processes:
         process.terminate()
     for process in processes:
@@ -264,7 +314,8 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
         env=env, cwd=REPO, check=True, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
     extra = (
-        f" (largest process); {messages} task messages = 1 per {per:.0f} domains"
+        f" (largest process; all {workers} workers' processes together {total_rss:.0f} MB,"
+        f" PSS {total_pss:.0f} MB); {messages} task messages = 1 per {per:.0f} domains"
         f"; scan record {recorded} s; CPU of the workers during the scan"
         f" {1000 * scanning / count:.2f} ms/domain (start-up {started_up:.1f} s)"
         f"; PostgreSQL server CPU {1000 * database_cpu / count:.2f} ms/domain"
