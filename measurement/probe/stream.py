@@ -22,6 +22,7 @@ chunk handed over before it; and when the caller stops early, the loop stops too
 
 import asyncio
 import ctypes
+import gc
 import io
 import multiprocessing
 import os
@@ -184,7 +185,15 @@ def in_fork(
     with warnings.catch_warnings():
         # Python warns of any other thread; can_fork has checked those that matter.
         warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-        pid = os.fork()
+        # The child's collections leave the parent's objects alone, so their pages stay
+        # shared instead of being copied (gc.freeze's documented use).
+        gc.freeze()
+        pid = -1
+        try:
+            pid = os.fork()
+        finally:
+            if pid != 0:  # the parent (or no child): its objects are collectable again
+                gc.unfreeze()
     if pid == 0:  # the child: never returns into the caller's code
         status = 1
         try:
