@@ -195,14 +195,14 @@ def in_fork(
             if pid != 0:  # the parent (or no child): its objects are collectable again
                 gc.unfreeze()
     if pid == 0:  # the child: never returns into the caller's code
-        status = 1
+        exit_status = 1
         try:
             receiving.close()
             _become_observer(parent)
             _child_main(names, config, sending, setup)
-            status = 0
+            exit_status = 0
         finally:
-            os._exit(status)  # no atexit, no finalizers of the parent's objects
+            os._exit(exit_status)  # no atexit, no finalizers of the parent's objects
     status: list[int] = []  # the child's exit code, once reaped
 
     def reap(flags: int) -> int | None:
