@@ -62,6 +62,26 @@ def tree_cpu_seconds(root: int) -> float:
     return total
 
 
+class MachineCpu:
+    """How busy the whole machine's cores were between start and stop (/proc/stat): near
+    100 % means the run was bound by CPU, shared with the lab and the database, and any
+    CPU a mode spends on top of the other's shows in its wall time."""
+
+    def __init__(self) -> None:
+        self.first = self.read()
+
+    @staticmethod
+    def read() -> tuple[int, int]:
+        ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = ticks[3] + ticks[4]  # idle, iowait
+        return sum(ticks[:8]) - idle, sum(ticks[:8])
+
+    def stop(self) -> str:
+        busy, total = (now - then for now, then in zip(self.read(), self.first, strict=True))
+        seconds = busy / os.sysconf("SC_CLK_TCK")
+        return f"; machine {seconds:.1f} core-seconds busy, {100 * busy / max(total, 1):.0f} %"
+
+
 class ServerCpu(threading.Thread):
     """CPU used by processes of one name (the database server's) while it runs: sampled
     from /proc every 0.2 s, so a backend that ends meanwhile still counts up to then."""
@@ -214,11 +234,13 @@ def child_embedded(count: int) -> None:
 
     call_command("migrate", verbosity=0)
     register(count)
+    machine = MachineCpu()
     cpu0, wall0 = cpu_seconds(resource.RUSAGE_SELF), time.monotonic()
     children0 = cpu_seconds(resource.RUSAGE_CHILDREN)
     scan = pipeline.plan_scan(kind=Scan.Kind.ON_DEMAND)
     scan = pipeline.run_scan_in_process(scan.pk)
     wall, cpu = time.monotonic() - wall0, cpu_seconds(resource.RUSAGE_SELF) - cpu0
+    busy = machine.stop()
     # The observer child process (SCANNER_PROCESS_MIN_DOMAINS), joined by now.
     child_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - children0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -230,6 +252,7 @@ def child_embedded(count: int) -> None:
         f"; {scan.hosts_total} (host, address) pairs probed"
         f"; CPU judging and storing {1000 * cpu / judged:.2f} ms/domain,"
         f" observing (child) {1000 * child_cpu / judged:.2f} ms/domain"
+        f"{busy}"
     )
     report("embedded (SQLite, in-process)", judged, wall, cpu + child_cpu, rss, extra)
 
@@ -291,12 +314,14 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
     database.start()
     memory = TreeMemory([process.pid for process in processes])
     memory.start()
+    machine = MachineCpu()
     wall0 = time.monotonic()
     subprocess.run(
         [sys.executable, "manage.py", "scan", "--workers", "--no-progress"],
         env=env, cwd=REPO, check=True,
     )  # fmt: skip
     wall = time.monotonic() - wall0
+    busy = machine.stop()
     scanning = sum(tree_cpu_seconds(process.pid) for process in processes) - started_up
     database_cpu = database.stop()
     total_rss, total_pss = memory.stop()
@@ -318,7 +343,7 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
         f" PSS {total_pss:.0f} MB); {messages} task messages = 1 per {per:.0f} domains"
         f"; scan record {recorded} s; CPU of the workers during the scan"
         f" {1000 * scanning / count:.2f} ms/domain (start-up {started_up:.1f} s)"
-        f"; PostgreSQL server CPU {1000 * database_cpu / count:.2f} ms/domain"
+        f"; PostgreSQL server CPU {1000 * database_cpu / count:.2f} ms/domain{busy}"
     )
     label = f"{workers} Celery workers x {concurrency} processes (Redis, PostgreSQL)"
     report(label, count, wall, cpu, rss, extra)

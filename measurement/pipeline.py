@@ -342,7 +342,8 @@ def judge_batch(scan_id: int, result_ids: list[int], methodology_version: str | 
             )
             _store_verdicts(row, verdicts, now)
         update_rows(todo, ["judged_at", "reasons", "evidence", *VERDICT_FIELDS])
-        if methodology_version is None:
+        if methodology_version is None:  # re-judged verdicts do not replace the latest
+            _point_domains_at(scan, [row.pk for row in todo])
             record_progress(scan_id, domains_done=len(todo))
     return len(todo)
 
@@ -399,7 +400,7 @@ def trust_store():
 
 
 def finish_scan(scan_id: int) -> Scan:
-    """Judge anything left, store the aggregates, point domains at their latest result."""
+    """Judge anything left and store the aggregates."""
     scan = Scan.objects.get(pk=scan_id)
     if scan.status == Scan.Status.FINISHED:
         return scan
@@ -407,7 +408,6 @@ def finish_scan(scan_id: int) -> Scan:
     for batch in batches(leftover, settings.SCANNER_BATCH_SIZE):
         judge_batch(scan_id, batch)
     aggregation.aggregate_scan(scan)
-    _point_domains_at_latest(scan)
     scan.refresh_from_db()
     scan.status = Scan.Status.FINISHED
     scan.finished_at = timezone.now()
@@ -418,14 +418,27 @@ def finish_scan(scan_id: int) -> Scan:
     return scan
 
 
-def _point_domains_at_latest(scan: Scan) -> None:
-    """One statement: every domain of this scan whose latest result is older, or none."""
-    newest = DomainResult.objects.filter(
-        scan=scan, methodology_version=scan.methodology_version, domain=OuterRef("pk")
-    ).values("pk")[:1]
-    Domain.objects.filter(results__scan=scan).filter(
-        Q(latest_result__isnull=True) | Q(latest_result__scan__created_at__lte=scan.created_at)
-    ).update(latest_result=Subquery(newest))
+def _point_domains_at(scan: Scan, result_ids: list[int]) -> None:
+    """Make these newly judged results their domains' latest, unless a newer scan's
+    result is already: a domain shows its latest measurement as soon as it is stored,
+    and no scan ends with a statement over all its domains.
+
+    The domains are locked in key order first: two scans storing at once (a re-test
+    during the weekly scan) then wait for each other instead of deadlocking.
+    """
+    if not result_ids:
+        return
+    domains = list(
+        Domain.objects.select_for_update(of=("self",))
+        .filter(results__pk__in=result_ids)
+        .filter(
+            Q(latest_result__isnull=True) | Q(latest_result__scan__created_at__lte=scan.created_at)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    newest = DomainResult.objects.filter(pk__in=result_ids, domain=OuterRef("pk")).values("pk")
+    Domain.objects.filter(pk__in=domains).update(latest_result=Subquery(newest[:1]))
 
 
 def fail_scan(scan_id: int, reason: str) -> None:
@@ -544,6 +557,7 @@ def _store_observed(
         update_rows(
             judged, ["evidence", "judged_at", "reasons", *VERDICT_FIELDS], model=DomainResult
         )
+        _point_domains_at(scan, [row.pk for row in judged])
         stored_pairs.update(new_probes)
         Scan.objects.filter(pk=scan.pk).update(
             heartbeat_at=now,
