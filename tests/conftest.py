@@ -11,4 +11,3 @@ def default_language():
     (an English request made the importers' Dutch messages English in later tests)."""
     yield
     translation.deactivate()
-
