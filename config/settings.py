@@ -80,6 +80,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     # Tests on a file, as the embedded mode runs: Django's default in-memory test database
     # shares one cache between threads, and there a second writer fails at once ("table
     # is locked") instead of waiting its turn as it does on a file.
