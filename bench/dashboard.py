@@ -27,6 +27,7 @@ DATABASE_URL = os.environ.get(
 )
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")  # development mode: the development key, no HTTPS redirect
 
 SECTORS = (  # (sector, organisations, share of the domains)
     ("rijk", 160, 0.12),

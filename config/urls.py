@@ -1,10 +1,11 @@
 """URL routes: the admin, the language switch and the dashboard."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dashboard.urls")),
 ]

@@ -18,6 +18,8 @@ def main() -> int:
     # A polite `kill` (SIGTERM) ends the demo like Ctrl-C: the lab it started is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Development mode, explicitly: debug pages and the development key, on loopback only.
+    os.environ["DEBUG"] = "true"
     from config.lab import lab_scanner_settings
     from lab import control
     from lab.handle import Lab

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from measurement.models import Domain, Organisation
 
@@ -21,14 +22,16 @@ def test_the_admin_lists_organisations_by_sector_and_finds_them_by_domain(staff)
         name="Provincie Proef", sector="provincie", source="manual", slug="pp"
     )
     Domain.objects.create(name="voorbeeld.nl", organisation=gemeente, source="manual")
-    listed = staff.get("/admin/measurement/organisation/", {"sector__exact": "gemeente"})
+    listed = staff.get(
+        reverse("admin:measurement_organisation_changelist"), {"sector__exact": "gemeente"}
+    )
     assert listed.status_code == 200
     assert "Gemeente Voorbeeld" in listed.text and "Provincie Proef" not in listed.text
-    found = staff.get("/admin/measurement/organisation/", {"q": "voorbeeld.nl"})
+    found = staff.get(reverse("admin:measurement_organisation_changelist"), {"q": "voorbeeld.nl"})
     assert "Gemeente Voorbeeld" in found.text
 
 
 def test_the_admin_is_behind_a_login(client):
-    response = client.get("/admin/measurement/organisation/")
+    response = client.get(reverse("admin:measurement_organisation_changelist"))
     assert response.status_code == 302
-    assert "/admin/login/" in response.headers["Location"]
+    assert reverse("admin:login") in response.headers["Location"]
