@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
@@ -297,24 +297,38 @@ def retest(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         scan = request_retest(org)
     except rate_limited as exc:
-        retry_after = int(getattr(exc, "retry_after", 60))
-        response = render(
-            request,
-            "dashboard/message.html",
-            {
-                "title": _("Even geduld"),
-                "message": _(
-                    "Deze organisatie is kort geleden al opnieuw getest. Probeer het over "
-                    "%(minutes)s minuten opnieuw."
-                )
-                % {"minutes": max(1, (retry_after + 59) // 60)},
-                "organisation": org,
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(retry_after)
-        return response
+        return _retest_refused(request, org, exc)
     return redirect(f"{reverse('dashboard:organisation', args=[org.slug])}?scan={scan.pk}#hertest")
+
+
+def _retest_refused(request: HttpRequest, org: Organisation, refused) -> HttpResponse:
+    """429 that says which limit refused the re-test, with the time it still holds."""
+    retry_after = max(1, int(refused.retry_after))
+    minutes = max(1, (retry_after + 59) // 60)
+    if refused.reason == refused.HOURLY:
+        message = ngettext(
+            "Er zijn dit uur al zoveel hertests gevraagd als de meetdienst per uur uitvoert; "
+            "deze organisatie is niet getest. Probeer het over %(minutes)d minuut opnieuw.",
+            "Er zijn dit uur al zoveel hertests gevraagd als de meetdienst per uur uitvoert; "
+            "deze organisatie is niet getest. Probeer het over %(minutes)d minuten opnieuw.",
+            minutes,
+        )
+    else:
+        message = ngettext(
+            "Deze organisatie is kort geleden al opnieuw getest. Probeer het over "
+            "%(minutes)d minuut opnieuw.",
+            "Deze organisatie is kort geleden al opnieuw getest. Probeer het over "
+            "%(minutes)d minuten opnieuw.",
+            minutes,
+        )
+    response = render(
+        request,
+        "dashboard/message.html",
+        {"title": _("Even geduld"), "message": message % {"minutes": minutes}, "organisation": org},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_safe

@@ -10,6 +10,7 @@ moves their frozen results in and out of the database.
 import dataclasses
 import hashlib
 import logging
+import math
 import threading
 import time
 import uuid
@@ -64,9 +65,15 @@ class ScanFrozen(Exception):
 
 
 class RetestRateLimited(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"retest rate limited, retry after {retry_after} s")
+    """A re-test refused; `reason` says which limit, `retry_after` the seconds it still holds."""
+
+    ORGANISATION = "organisation"  # this organisation was re-tested a short while ago
+    HOURLY = "hourly"  # the site-wide number of re-tests this hour is reached
+
+    def __init__(self, retry_after: int, reason: str = ORGANISATION) -> None:
+        super().__init__(f"retest rate limited ({reason}), retry after {retry_after} s")
         self.retry_after = retry_after
+        self.reason = reason
 
 
 # --- plan -------------------------------------------------------------------------------
@@ -685,11 +692,16 @@ def _report(progress, scan_id: int) -> None:
 def request_retest(organisation: Organisation) -> Scan:
     """Plan and start a re-test of one organisation, rate-limited per organisation and overall."""
     per_org_key = f"retest:org:{organisation.pk}"
-    hour_key = f"retest:hour:{timezone.now():%Y%m%d%H}"
+    now = timezone.now()
+    hour_key = f"retest:hour:{now:%Y%m%d%H}"
     if cache.get(hour_key, 0) >= settings.SCANNER_RETEST_PER_HOUR:
-        raise RetestRateLimited(3600 - timezone.now().minute * 60)
-    if not cache.add(per_org_key, 1, settings.SCANNER_RETEST_PER_ORGANISATION_SECONDS):
-        raise RetestRateLimited(settings.SCANNER_RETEST_PER_ORGANISATION_SECONDS)
+        until_next_hour = 3600 - now.minute * 60 - now.second
+        raise RetestRateLimited(until_next_hour, RetestRateLimited.HOURLY)
+    # The mark holds when it lapses, so a refusal can say how long it still holds.
+    window = settings.SCANNER_RETEST_PER_ORGANISATION_SECONDS
+    if not cache.add(per_org_key, now.timestamp() + window, window):
+        lapses = cache.get(per_org_key) or now.timestamp() + window
+        raise RetestRateLimited(max(1, math.ceil(lapses - now.timestamp())))
     cache.add(hour_key, 0, 3600)
     cache.incr(hour_key)
     scan = plan_scan(kind=Scan.Kind.ON_DEMAND, organisation=organisation)

@@ -221,19 +221,40 @@ def test_the_progress_endpoint_reports_domains_done_and_total(client, cast):
     }
 
 
-def test_a_rate_limited_retest_answers_429_with_retry_after(client, cast):
+def test_a_rate_limited_retest_answers_429_with_the_remaining_time(client, cast):
+    import time
+
     from django.core.cache import cache
 
     # The pipeline's per-organisation limiter (measurement.pipeline.request_retest) keeps
-    # its mark in the cache: an organisation re-tested a moment ago.
-    cache.add(f"retest:org:{cast.secure.pk}", 1, 600)
+    # its mark in the cache with the moment it lapses: a re-test 100 s ago of a 600 s window.
+    cache.add(f"retest:org:{cast.secure.pk}", time.time() + 500, 600)
     try:
         response = client.post(reverse("dashboard:retest", args=[cast.secure.slug]))
     finally:
         cache.delete(f"retest:org:{cast.secure.pk}")
     assert response.status_code == 429
-    assert int(response["Retry-After"]) > 0
-    assert "Probeer het over" in response.content.decode()
+    assert 495 <= int(response["Retry-After"]) <= 500
+    html = response.content.decode()
+    assert "kort geleden al opnieuw getest" in html
+    assert "Probeer het over 9 minuten opnieuw" in html
+
+
+def test_the_hourly_cap_says_the_organisation_was_not_tested(client, cast):
+    from django.core.cache import cache
+    from django.test import override_settings
+    from django.utils import timezone
+
+    with override_settings(SCANNER_RETEST_PER_HOUR=0):
+        response = client.post(reverse("dashboard:retest", args=[cast.secure.slug]))
+    now = timezone.now()
+    assert cache.get(f"retest:org:{cast.secure.pk}") is None
+    assert response.status_code == 429
+    until_next_hour = 3600 - now.minute * 60 - now.second
+    assert until_next_hour <= int(response["Retry-After"]) <= until_next_hour + 2
+    html = response.content.decode()
+    assert "deze organisatie is niet getest" in html
+    assert "kort geleden" not in html
 
 
 def test_the_scorecard_shows_the_progress_of_a_running_retest(client, cast):

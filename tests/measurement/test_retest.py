@@ -38,10 +38,12 @@ def test_a_retest_scans_the_organisation_in_the_background(lab):
 def test_a_second_retest_of_one_organisation_is_refused_for_a_while():
     organisation = Organisation.objects.create(name="G", sector="gemeente", source="csv", slug="g")
     with override_settings(SCANNER_RETEST_PER_ORGANISATION_SECONDS=600):
-        cache.add(f"retest:org:{organisation.pk}", 1, 600)  # as left by a first retest
+        # As left by a first retest 100 s ago: the moment the mark lapses.
+        cache.add(f"retest:org:{organisation.pk}", time.time() + 500, 600)
         with pytest.raises(pipeline.RetestRateLimited) as refused:
             pipeline.request_retest(organisation)
-    assert refused.value.retry_after == 600
+    assert refused.value.reason == pipeline.RetestRateLimited.ORGANISATION
+    assert 495 <= refused.value.retry_after <= 500
     assert not Scan.objects.exists()
 
 
@@ -51,7 +53,8 @@ def test_the_hourly_limit_does_not_lock_out_an_organisation_it_refused():
         name="W", sector="waterschap", source="csv", slug="w"
     )
     with override_settings(SCANNER_RETEST_PER_HOUR=0):
-        with pytest.raises(pipeline.RetestRateLimited):
+        with pytest.raises(pipeline.RetestRateLimited) as refused:
             pipeline.request_retest(organisation)
+    assert refused.value.reason == pipeline.RetestRateLimited.HOURLY
     assert cache.get(f"retest:org:{organisation.pk}") is None
     assert not Scan.objects.exists()
