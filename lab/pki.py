@@ -10,7 +10,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-CERTIFICATE_KINDS = ("good", "expired", "self_signed", "wrong_name")
+# no_aki: issued by the lab CA without an Authority Key Identifier, which the strict
+# CA/Browser Forum profile of cryptography's verifier refuses.
+CERTIFICATE_KINDS = ("good", "expired", "self_signed", "wrong_name", "no_aki")
 _DAY = datetime.timedelta(days=1)
 
 
@@ -148,7 +150,7 @@ def issue(authority: Authority, directory: Path, name: str, kind: str = "good") 
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
-    if kind != "self_signed":
+    if kind not in ("self_signed", "no_aki"):
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(authority.key.public_key()),
             critical=False,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 TLD = "example"
-ZONE_STATES = ("signed", "unsigned", "bogus", "expired", "bogus_tlsa")
+ZONE_STATES = ("signed", "unsigned", "bogus", "expired", "bogus_tlsa", "ds_mismatch")
 GREETINGS = ("normal", "421", "silent", "garbage", "huge")
 HANDSHAKES = ("normal", "alert", "drop")
 
@@ -115,6 +115,15 @@ NO_MAIL = {
     "starttls_dane": "not_applicable",
 }
 STS_ID = "20261128T000000"
+# A bogus MX RRset (methodology 2026.2): validating senders defer all mail to the domain
+# (RFC 7672 section 2.1.1), so DANE fails; nobody learns the MX hosts, so no STARTTLS.
+MX_BOGUS = {
+    "dnssec": "fail",
+    "starttls": "not_testable",
+    "dane": "fail",
+    "dane_end_to_end": "fail",
+    "starttls_dane": "fail",
+}
 
 
 def _mail(
@@ -232,7 +241,7 @@ def _catalogue() -> tuple[Scenario, ...]:
         _mail(
             "bogus-zone",
             "DS in the parent, but every signature in the zone is corrupted",
-            {"dnssec": "fail"},
+            MX_BOGUS,
             zone_state="bogus",
         ),
         _mail(
@@ -244,7 +253,7 @@ def _catalogue() -> tuple[Scenario, ...]:
         _mail(
             "expired-rrsig",
             "Every signature in the zone expired a month ago",
-            {"dnssec": "fail"},
+            MX_BOGUS,
             zone_state="expired",
         ),
     ]
@@ -469,7 +478,90 @@ def _catalogue() -> tuple[Scenario, ...]:
             server=Server(software="postfix"),
         ),
     ]
+    scenarios += _verdict_rules_2026_2()
     return tuple(scenarios)
+
+
+def _verdict_rules_2026_2() -> list[Scenario]:
+    """The rules methodology 2026.2 added or changed (docs/methodology.md, history)."""
+    mta_sts_pass = {"dnssec": "pass", "starttls": "pass", "mta_sts": "pass"}
+    return [
+        _mail(
+            "ds-mismatch",
+            "The parent's DS is for a key the zone does not use: the MX lookup is bogus",
+            MX_BOGUS,
+            zone_state="ds_mismatch",
+        ),
+        _mail(
+            "tlsa-stale-sha512",
+            "A good 3 1 1 beside a stale 3 1 2 for another key: digest agility (RFC 7671 "
+            "section 9) makes senders use only the SHA-512 record",
+            DANE_FAIL,
+            tlsa=("3 1 1 leaf", "3 1 2 other"),
+        ),
+        _mail(
+            "tlsa-good-sha512",
+            "A good 3 1 2 beside a stale 3 1 1: the strongest digest matches",
+            {**DANE_PASS, "dane_rollover": "fail"},
+            tlsa=("3 1 1 other", "3 1 2 leaf"),
+        ),
+        _sts(
+            "mta-sts-txt-stsv10",
+            "Only a v=STSv10 TXT record: discarded, so no MTA-STS record (RFC 8461 section 3.1)",
+            "enforce",
+            {"mta_sts": "fail"},
+            txt=(f"v=STSv10; id={STS_ID};",),
+        ),
+        _sts(
+            "mta-sts-txt-beside-others",
+            "One v=STSv1 record beside v=STSv10, v=STSv1.1 and a bare v=STSv1: only the "
+            "first begins with v=STSv1;, so exactly one counts",
+            "enforce",
+            mta_sts_pass,
+            txt=(f"v=STSv1; id={STS_ID};", "v=STSv10; id=1;", "v=STSv1.1; id=2;", "v=STSv1"),
+        ),
+        _sts(
+            "mta-sts-txt-trailing-space",
+            "The only v=STSv1 record ends in a space without a ';': the grammar refuses it",
+            "enforce",
+            {"mta_sts": "fail"},
+            txt=(f"v=STSv1; id={STS_ID} ",),
+        ),
+        _sts(
+            "mta-sts-repeated-mode",
+            "The policy repeats mode (enforce, then testing): the first counts",
+            "enforce",
+            {**mta_sts_pass, "mta_sts_mode": "enforce"},
+            policy="version: STSv1\nmode: enforce\nmode: testing\nmx: mx.mta-sts-repeated-mode."
+            f"{TLD}\nmax_age: 86400\n",
+        ),
+        _sts(
+            "mta-sts-mx-no-aki",
+            "MTA-STS enforce, but the MX certificate lacks an Authority Key Identifier: the "
+            "strict CA/Browser Forum profile refuses it",
+            "enforce",
+            {"dnssec": "pass", "starttls": "pass", "mta_sts": "fail"},
+            server=Server(certificate="no_aki"),
+        ),
+        _mail(
+            "tls-rpt-two-rua",
+            "A TLS-RPT record with two rua fields and an extension: grammatical, so valid",
+            {"tls_rpt": "pass"},
+            tls_rpt_txt=(
+                f"v=TLSRPTv1; rua=mailto:a@tls-rpt-two-rua.{TLD}; x-note=1; "
+                f"rua=https://reports.tls-rpt-two-rua.{TLD}/tlsrpt",
+            ),
+        ),
+        _mail(
+            "tls-rpt-beside-v10",
+            "One v=TLSRPTv1 record beside a v=TLSRPTv10 record: only the first counts",
+            {"tls_rpt": "pass"},
+            tls_rpt_txt=(
+                f"v=TLSRPTv1; rua=mailto:a@tls-rpt-beside-v10.{TLD}",
+                f"v=TLSRPTv10; rua=mailto:b@tls-rpt-beside-v10.{TLD}",
+            ),
+        ),
+    ]
 
 
 SCENARIOS: tuple[Scenario, ...] = _catalogue()

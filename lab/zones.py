@@ -206,7 +206,9 @@ def build(
         else:
             key = make_key()
             text = sign(text, f"{name}.", key, state)
-            delegations.append(Delegation(name, key.ds(f"{name}.")))
+            # ds_mismatch: the parent's DS is for a key the zone does not use.
+            ds_key = make_key() if state == "ds_mismatch" else key
+            delegations.append(Delegation(name, ds_key.ds(f"{name}.")))
         files[name] = directory / f"{name}.zone"
         files[name].write_text(text)
 

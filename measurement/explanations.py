@@ -47,9 +47,11 @@ _WHY_MTA_STS = _(
     "enforce kan een aanvaller de versleuteling weghalen."
 )
 _FIX_MTA_STS = _(
-    "Publiceer één TXT-record op _mta-sts.<domein> en een beleid op "
-    "https://mta-sts.<domein>/.well-known/mta-sts.txt met een geldig certificaat, zoals "
-    "hieronder. Verhoog het id bij elke wijziging van het beleid."
+    "Begin met modus testing, samen met een TLS-RPT-record: publiceer één TXT-record op "
+    "_mta-sts.<domein>, een beleid op https://mta-sts.<domein>/.well-known/mta-sts.txt met "
+    "een geldig certificaat en het TLS-RPT-record, zoals hieronder. Zet mode op enforce "
+    "zodra de TLS-RPT-rapporten enkele weken geen problemen tonen, en verhoog het id bij "
+    "elke wijziging van het beleid."
 )
 _WHY_TLS_RPT = _(
     "Met TLS-RPT ontvangt u dagelijks rapporten van verzenders over mislukte "
@@ -97,7 +99,8 @@ _TEXTS: dict[str, tuple[Any, Any, Any]] = {
         _("De DNSSEC-handtekening van de MX-records is ongeldig"),
         _(
             "Validerende resolvers weigeren ongeldig ondertekende antwoorden: verzenders "
-            "vinden de mailservers niet en e-mail blijft weg."
+            "vinden de mailservers niet en e-mail blijft weg. Een verzender die DANE toepast, "
+            "houdt alle e-mail voor het domein vast (RFC 7672), dus DANE voldoet niet."
         ),
         _(
             "Herstel de ondertekening van de zone (verlopen handtekeningen, DS-record bij de "
@@ -266,6 +269,19 @@ _TEXTS: dict[str, tuple[Any, Any, Any]] = {
             "vooraf."
         ),
     ),
+    "digest_superseded": (
+        _("Het passende TLSA-record wordt genegeerd: er staat een sterkere hash naast"),
+        _(
+            "Bij records met hetzelfde gebruik en dezelfde selector gebruiken verzenders "
+            "alleen het sterkste hashtype (RFC 7671 sectie 9, zo doen Postfix en OpenSSL "
+            "het). Een verouderd SHA-512-record (matching type 2) naast een goed SHA-256-record "
+            "maakt dat het goede record niet meetelt en e-mail wordt uitgesteld."
+        ),
+        _(
+            "Werk het record met de sterkste hash bij naar de huidige sleutel, of verwijder "
+            "het, zodat elke hash bij hetzelfde certificaat hoort."
+        ),
+    ),
     "dane_ta_anchor_not_found": (
         _("De CA uit het DANE-TA-record staat niet in de keten van de server"),
         _("Bij DANE-TA moet de server de vertrouwde CA meesturen in de certificaatketen."),
@@ -377,6 +393,20 @@ _TEXTS: dict[str, tuple[Any, Any, Any]] = {
         _FIX_PKIX,
     ),
     "no_certificate": (_("Geen certificaat ontvangen"), _WHY_PKIX, _FIX_PKIX),
+    # "certificate_extension_rejected:<extension>": the title names the extension.
+    "certificate_extension_rejected": (
+        _("Het certificaat voldoet niet aan het strikte CA/Browser-forumprofiel: %(extension)s"),
+        _(
+            "Wij controleren certificaten bewust streng, volgens RFC 5280 en de Baseline "
+            "Requirements van het CA/Browser-forum. Een extensie die ontbreekt of niet klopt "
+            "(bijvoorbeeld een servercertificaat zonder Authority Key Identifier) wordt door "
+            "strikte verzenders geweigerd."
+        ),
+        _(
+            "Laat de certificaatautoriteit een certificaat uitgeven met de genoemde extensie "
+            "zoals het profiel haar eist, en stuur de volledige keten mee."
+        ),
+    ),
     # MTA-STS
     "mta_sts_missing": (_("Er is geen MTA-STS-record"), _WHY_MTA_STS, _FIX_MTA_STS),
     "mta_sts_txt_multiple": (
@@ -453,7 +483,10 @@ _TEXTS: dict[str, tuple[Any, Any, Any]] = {
     "mta_sts_mode_none": (
         _("MTA-STS staat in modus none"),
         _("Modus none schakelt MTA-STS uit."),
-        _("Zet mode op enforce."),
+        _(
+            "Zet mode op testing, met een TLS-RPT-record, en op enforce zodra de rapporten "
+            "geen problemen tonen."
+        ),
     ),
     "mta_sts_mx_not_covered": (
         _("Niet elke mailserver staat in het MTA-STS-beleid"),
@@ -514,11 +547,15 @@ def explain(reason: str, context: Mapping[str, Any] | None = None) -> Explanatio
     under "evidence" (with "check") supplies publish and mx_hosts when they are absent.
     """
     context = _with_evidence(context or {})
+    code, _sep, argument = reason.partition(":")  # "certificate_extension_rejected:<name>"
     title, why, fix = _TEXTS.get(
-        reason,
+        code,
         (_("Onbekende reden"), _("Deze reden heeft nog geen uitleg."), _("Neem contact op.")),
     )
-    return Explanation(str(title), str(why), str(fix), _record_for(reason, context))
+    title = str(title)
+    if "%(extension)s" in title:
+        title = title % {"extension": argument or "?"}
+    return Explanation(title, str(why), str(fix), _record_for(code, context))
 
 
 def _with_evidence(context: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -529,6 +566,7 @@ def _with_evidence(context: Mapping[str, Any]) -> Mapping[str, Any]:
     filled["domain"] = context.get("domain") or verdicts.get("domain", "")
     hosts = (verdicts.get("mx") or {}).get("details", {}).get("hosts", [])
     filled.setdefault("mx_hosts", [h["host"] for h in hosts if isinstance(h, Mapping)])
+    filled.setdefault("mta_sts_mode", verdicts.get("mta_sts_mode", ""))
     check = verdicts.get(context.get("check") or "dane") or {}
     publish = (check.get("details") or {}).get("publish") or (
         (verdicts.get("dane") or {}).get("details", {}).get("publish", [])
@@ -542,7 +580,12 @@ def _record_for(reason: str, context: Mapping[str, Any]) -> str:
     if reason in _TLSA_REASONS:
         return tlsa_records_to_publish(context)
     if reason in _MTA_STS_POLICY_REASONS and domain:
-        return mta_sts_template(domain, context.get("mx_hosts", ()), context.get("policy_id", ""))
+        return mta_sts_template(
+            domain,
+            context.get("mx_hosts", ()),
+            context.get("policy_id", ""),
+            mode="enforce" if context.get("mta_sts_mode") == "enforce" else "testing",
+        )
     if reason in _TLS_RPT_REASONS and domain:
         return tls_rpt_template(domain, context.get("rua", ""))
     return ""
@@ -560,15 +603,25 @@ def tlsa_records_to_publish(context: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def mta_sts_template(domain: str, mx_hosts: Sequence[str], policy_id: str = "") -> str:
-    """The TXT record and the policy file for mode enforce covering every MX host."""
+def mta_sts_template(
+    domain: str, mx_hosts: Sequence[str], policy_id: str = "", *, mode: str = "testing"
+) -> str:
+    """The TXT record and the policy file covering every MX host.
+
+    A new deployment starts in mode testing with a TLS-RPT record, and moves to enforce
+    when the reports are clean, as operators are advised to do; a domain already in
+    enforce keeps enforce.
+    """
     policy_id = policy_id or "20260101T000000"
     mx_lines = "".join(f"mx: {host}\n" for host in mx_hosts) or f"mx: mail.{domain}\n"
-    return (
+    text = (
         f'_mta-sts.{domain}. IN TXT "v=STSv1; id={policy_id}"\n\n'
         f"https://mta-sts.{domain}/.well-known/mta-sts.txt (Content-Type: text/plain):\n"
-        f"version: STSv1\nmode: enforce\n{mx_lines}max_age: 604800\n"
+        f"version: STSv1\nmode: {mode}\n{mx_lines}max_age: 604800\n"
     )
+    if mode == "testing":
+        text += f"\n{tls_rpt_template(domain)}\n"
+    return text
 
 
 def tls_rpt_template(domain: str, rua: str = "") -> str:
@@ -585,6 +638,11 @@ def explain_stored(verdicts: Mapping[str, Any]) -> dict[str, list[Explanation]]:
         if not isinstance(stored, Mapping) or "reasons" not in stored:
             continue
         details = stored.get("details") or {}
-        context = {"domain": domain, "mx_hosts": mx_hosts, "publish": details.get("publish", ())}
+        context = {
+            "domain": domain,
+            "mx_hosts": mx_hosts,
+            "publish": details.get("publish", ()),
+            "mta_sts_mode": verdicts.get("mta_sts_mode", ""),
+        }
         result[check] = [explain(reason, context) for reason in stored["reasons"]]
     return result

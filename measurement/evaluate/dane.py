@@ -58,10 +58,14 @@ NO_MATCH_CHAIN_INVALID = "dane_ta_chain_invalid"
 NO_MATCH_EXPIRED = "dane_ta_certificate_expired"
 NO_MATCH_NOT_YET_VALID = "dane_ta_certificate_not_yet_valid"
 NO_MATCH_NAME = "dane_ta_name_mismatch"
+# RFC 7671 section 9: a stronger digest is published for the same usage and selector, so
+# clients with digest agility use only that one and ignore this record.
+NO_MATCH_DIGEST_SUPERSEDED = "digest_superseded"
 
 # When several DANE-TA records fail for different reasons, report the one that says most
 # about the server (the anchor was found, but ...).
 _NO_MATCH_PRIORITY = (
+    NO_MATCH_DIGEST_SUPERSEDED,
     NO_MATCH_NAME,
     NO_MATCH_EXPIRED,
     NO_MATCH_NOT_YET_VALID,
@@ -119,6 +123,39 @@ def is_usable(record: TlsaRecord) -> bool:
 
 def usable_records(records: Iterable[TlsaRecord]) -> tuple[TlsaRecord, ...]:
     return tuple(r for r in records if is_usable(r))
+
+
+# RFC 7671 section 9: the digest algorithms in order of strength. Full(0) is no digest and
+# takes no part: a record of matching type 0 always counts.
+DIGEST_STRENGTH = {MatchingType.SHA256: 1, MatchingType.SHA512: 2}
+
+
+def superseded_digests(records: Iterable[TlsaRecord]) -> frozenset[TlsaRecord]:
+    """Usable records that a client with digest agility ignores (RFC 7671 section 9).
+
+    For each usage and selector, such a client uses only the strongest digest present among
+    the usable records; a record with a weaker digest does not count, even when it is the
+    only one that matches (Postfix and OpenSSL do this).
+    """
+    usable = usable_records(records)
+    strongest: dict[tuple[int, int], int] = {}
+    for r in usable:
+        if r.matching_type in DIGEST_STRENGTH:
+            key = (r.usage, r.selector)
+            strongest[key] = max(strongest.get(key, 0), DIGEST_STRENGTH[r.matching_type])
+    return frozenset(
+        r
+        for r in usable
+        if r.matching_type in DIGEST_STRENGTH
+        and DIGEST_STRENGTH[r.matching_type] < strongest[(r.usage, r.selector)]
+    )
+
+
+def effective_records(records: Iterable[TlsaRecord]) -> tuple[TlsaRecord, ...]:
+    """The usable records a DANE client with digest agility uses."""
+    records = tuple(records)
+    superseded = superseded_digests(records)
+    return tuple(r for r in usable_records(records) if r not in superseded)
 
 
 @lru_cache(maxsize=1024)
@@ -211,6 +248,7 @@ def match_chain(
     except BadCertificate as exc:
         return DaneMatch(False, "bad_certificate", message=str(exc))
     checks = []
+    superseded = superseded_digests(records)
     for record in records:
         why = unusable_reason(record)
         if why:
@@ -220,6 +258,12 @@ def match_chain(
             why = _check_dane_ee(record, certs)
         else:
             why = _check_dane_ta(record, certs, reference_names, now)
+        if record in superseded:
+            # It may match, but a client with digest agility does not use it.
+            checks.append(
+                RecordCheck(presentation(record), True, False, why or NO_MATCH_DIGEST_SUPERSEDED)
+            )
+            continue
         checks.append(RecordCheck(presentation(record), True, not why, why))
     matched = [c for c in checks if c.matched]
     if matched:
@@ -310,11 +354,12 @@ class Rollover:
 def judge_rollover(records: Iterable[TlsaRecord], current_leaves: Iterable[bytes]) -> Rollover:
     """Would DANE survive replacing the current certificate or key? (DESIGN.md section 2)
 
-    At least two usable records, at least one of which still holds after the replacement:
+    At least two usable records (a digest that a stronger one supersedes does not count,
+    RFC 7671 section 9), at least one of which still holds after the replacement:
     a DANE-TA record, or a DANE-EE record that matches none of the leaves presented now
     (the next key, published ahead of time as RFC 7671 section 8.1 advises).
     """
-    usable = usable_records(records)
+    usable = effective_records(records)
     if len(usable) < 2:
         return Rollover(False, "rollover_single_record")
     if any(r.usage == Usage.DANE_TA for r in usable):

@@ -17,6 +17,7 @@ MODES = ("enforce", "testing", "none")
 # --- the _mta-sts TXT record (RFC 8461 section 3.1) -------------------------------------
 
 _WSP = " \t"
+STS_PREFIX = "v=STSv1;"  # RFC 8461 section 3.1: only records that begin with this count
 _STS_ID = re.compile(r"[A-Za-z0-9]{1,32}")
 _EXT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
 _EXT_VALUE = re.compile(r"[\x21-\x3a\x3c\x3e-\x7e]+")  # no '=', ';', space or controls
@@ -39,45 +40,57 @@ class TxtJudgement:
 def parse_sts_record(text: str) -> StsRecord:
     """Parse one TXT record per the ABNF of RFC 8461 section 3.1; ValueError says why not.
 
-    sts-text-record = sts-version 1*(sts-field-delim sts-field) [sts-field-delim], the
-    delimiter being *WSP ";" *WSP. The id field is required, once; extensions are kept.
+    sts-text-record = sts-version 1*(sts-field-delim sts-field) [sts-field-delim], with
+    sts-field-delim = *WSP ";" *WSP: whitespace only around a ";", never at the ends of
+    the record (unless after a final ";"). A field is sts-id or an extension; the id is
+    required. "id=..." with a value that is no sts-id still matches sts-extension, and a
+    second sts-id is grammatical too: the first sts-id counts, the rest are ignored, as
+    unknown fields are (section 3.2: parsers MUST accept grammatical records).
     """
-    parts = [part.strip(_WSP) for part in text.split(";")]
-    if parts[0] != "v=STSv1":
-        raise ValueError("record does not start with v=STSv1")
-    fields = parts[1:]
-    if fields and fields[-1] == "":
-        fields = fields[:-1]  # the optional trailing delimiter
-    if not fields:
-        raise ValueError("no fields after v=STSv1")
     sts_id = None
     extensions = []
-    for field_text in fields:
-        name, sep, value = field_text.partition("=")
-        if not sep or not field_text:
-            raise ValueError(f"field {field_text!r} is not name=value")
-        if name == "id":
-            if sts_id is not None:
-                raise ValueError("id appears more than once")
-            if not _STS_ID.fullmatch(value):
-                raise ValueError(f"id {value!r} is not 1 to 32 letters and digits")
-            sts_id = value
+    for field_text in record_fields(text, "v=STSv1"):
+        name, _, value = field_text.partition("=")
+        if name == "id" and _STS_ID.fullmatch(value):
+            sts_id = sts_id or value
         elif _EXT_NAME.fullmatch(name) and _EXT_VALUE.fullmatch(value):
             extensions.append((name, value))
         else:
-            raise ValueError(f"field {field_text!r} is not a valid extension")
+            raise ValueError(f"field {field_text[:80]!r} is not id=... or name=value")
     if sts_id is None:
-        raise ValueError("no id field")
+        raise ValueError("no id field of 1 to 32 letters and digits")
     return StsRecord(sts_id, tuple(extensions))
 
 
+_FIELD_DELIM = re.compile(r"[ \t]*;[ \t]*")
+
+
+def record_fields(text: str, version: str) -> list[str]:
+    """The fields of `version 1*(field-delim field) [field-delim]`, field-delim being
+    *WSP ";" *WSP (RFC 8461 section 3.1, RFC 8460 section 3); ValueError when the text
+    does not have that shape. The fields themselves are left to the caller."""
+    parts = _FIELD_DELIM.split(text)
+    if parts[0] != version:
+        raise ValueError(f"record does not start with {version}")
+    fields = parts[1:]
+    if fields and fields[-1] == "":
+        fields.pop()  # the optional final delimiter
+    if not fields:
+        raise ValueError(f"no fields after {version}")
+    if "" in fields:
+        raise ValueError("an empty field between two ';'")
+    return fields
+
+
 def judge_sts_txt(records: Sequence[str]) -> TxtJudgement:
-    """RFC 8461 section 3.1: keep records starting with v=STSv1; exactly one, and valid."""
-    candidates = [r for r in records if r.startswith("v=STSv1")]
+    """RFC 8461 section 3.1: records that do not begin with "v=STSv1;" are discarded (so
+    "v=STSv10;", "v=STSv1.1;" and a bare "v=STSv1" too); exactly one must remain, and it
+    must match the grammar."""
+    candidates = [r for r in records if r.startswith(STS_PREFIX)]
     if not candidates:
         return TxtJudgement("missing")
     if len(candidates) > 1:
-        return TxtJudgement("multiple", error=f"{len(candidates)} records start with v=STSv1")
+        return TxtJudgement("multiple", error=f"{len(candidates)} records start with v=STSv1;")
     try:
         return TxtJudgement("valid", parse_sts_record(candidates[0]), text=candidates[0])
     except ValueError as exc:
@@ -115,10 +128,11 @@ class Policy:
 def parse_policy(text: str) -> Policy:
     """Parse a policy body strictly: RFC 8461 section 3.2, lines ending in CRLF or LF.
 
-    version, mode and max_age are required once each; mx one or more times (it may be
-    absent in mode none); unknown keys are kept as extensions and otherwise ignored. Every
-    line that breaks the grammar is reported by number. Blank lines are tolerated with a
-    warning: the ABNF has no place for them, but they change nothing a sender reads.
+    version, mode and max_age are required; when one appears more than once, the first
+    occurrence counts and the rest are ignored with a warning. mx one or more times (it may
+    be absent in mode none); unknown keys are kept as extensions and otherwise ignored.
+    Every line that breaks the grammar is reported by number. Blank lines are tolerated
+    with a warning: the ABNF has no place for them, but they change nothing a sender reads.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
         return Policy(errors=(f"policy larger than {MAX_POLICY_BYTES} bytes",))
@@ -152,7 +166,8 @@ def parse_policy(text: str) -> Policy:
                 errors.append(f"line {number}: mx {value!r} is not a host name or *.pattern")
         elif key in ("version", "mode", "max_age"):
             if key in values:
-                errors.append(f"line {number}: {key} appears more than once")
+                # The first occurrence counts; a repeat is ignored, not an error.
+                warnings.append(f"line {number}: {key} repeated, ignored")
                 continue
             values[key] = value
             problem = _field_problem(key, value)

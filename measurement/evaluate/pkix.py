@@ -6,6 +6,7 @@ each store is built once per process and every result is cached (probes are shar
 """
 
 import logging
+import re
 import ssl
 import warnings
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,12 @@ NOT_YET_VALID = "certificate_not_yet_valid"
 NAME_MISMATCH = "certificate_name_mismatch"
 SELF_SIGNED = "certificate_self_signed"
 UNTRUSTED = "certificate_untrusted"
+# cryptography's verifier applies the CA/Browser Forum profile strictly (RFC 5280 plus the
+# Baseline Requirements): a chain that a browser might still accept, such as a leaf
+# without an Authority Key Identifier, is refused. The reason names the extension:
+# "certificate_extension_rejected:authorityKeyIdentifier".
+EXTENSION_REJECTED = "certificate_extension_rejected"
+_EXTENSION_ERROR = re.compile(r"invalid extension: ([0-9.]+): ")
 
 
 class TrustStore:
@@ -136,11 +143,22 @@ def validate(
         )
         verifier.verify(leaf, list(certs[1:]))
     except VerificationError as exc:
-        reason = SELF_SIGNED if leaf.issuer == leaf.subject else UNTRUSTED
-        return PkixResult(False, reason, str(exc), **facts)
+        return PkixResult(False, _verification_reason(leaf, str(exc)), str(exc), **facts)
     except ValueError as exc:  # a host name DNSName refuses
         return PkixResult(False, NAME_MISMATCH, str(exc), **facts)
     return PkixResult(True, "", **facts)
+
+
+def _verification_reason(leaf: x509.Certificate, message: str) -> str:
+    """Self-signed, a named extension the strict profile refused, or untrusted."""
+    if leaf.issuer == leaf.subject:
+        return SELF_SIGNED
+    found = _EXTENSION_ERROR.search(message)
+    if found:
+        oid = x509.ObjectIdentifier(found.group(1))
+        name = oid.dotted_string if oid._name == "Unknown OID" else oid._name
+        return f"{EXTENSION_REJECTED}:{name}"
+    return UNTRUSTED
 
 
 def validate_chain(

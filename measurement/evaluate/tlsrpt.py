@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from measurement.evaluate.mtasts import record_fields
 from measurement.evaluate.outcomes import CheckOutcome, Verdict
 from measurement.probe.observations import DnssecStatus, TlsRptObservation
 
 CHECK = "tls_rpt"
-_WSP = " \t"
 _EXT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
 _EXT_VALUE = re.compile(r"[\x21-\x3a\x3c\x3e-\x7e]+")  # no '=', ';', space or controls
 # RFC 3986 URI characters (unreserved, reserved, '%'); ',' and ';' must be percent-encoded
@@ -46,39 +46,39 @@ def parse_tlsrpt_record(text: str) -> TlsRptRecord:
     """Parse one record per the ABNF of RFC 8460 section 3; ValueError says why not.
 
     tlsrpt-record = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim], with
-    field-delim = *WSP ";" *WSP; rua (required, once) is a comma-separated URI list.
+    field-delim = *WSP ";" *WSP and tlsrpt-field = tlsrpt-rua / tlsrpt-extension. The
+    grammar lets rua appear more than once and allows extensions: such a record is valid
+    and every rua URI counts. A rua field that is no URI list only matches as an
+    extension; at least one real tlsrpt-rua is required.
     """
-    parts = [part.strip(_WSP) for part in text.split(";")]
-    if parts[0] != "v=TLSRPTv1":
-        raise ValueError("record does not start with v=TLSRPTv1")
-    fields = parts[1:]
-    if fields and fields[-1] == "":
-        fields = fields[:-1]
-    if not fields:
-        raise ValueError("no fields after v=TLSRPTv1")
-    rua: tuple[str, ...] | None = None
+    rua: list[str] = []
+    found_rua = False
     extensions = []
-    for field_text in fields:
-        name, sep, value = field_text.partition("=")
-        if not sep:
-            raise ValueError(f"field {field_text!r} is not name=value")
-        if name == "rua":
-            if rua is not None:
-                raise ValueError("rua appears more than once")
-            rua = tuple(uri.strip(_WSP) for uri in value.split(","))
-            bad = [uri for uri in rua if not _URI.fullmatch(uri)]
-            if bad:
-                raise ValueError(f"rua holds something that is not a URI: {bad[0][:80]!r}")
+    for field_text in record_fields(text, "v=TLSRPTv1"):
+        name, _, value = field_text.partition("=")
+        uris = _rua_uris(value) if name == "rua" else None
+        if uris is not None:
+            found_rua = True
+            rua += uris
         elif _EXT_NAME.fullmatch(name) and _EXT_VALUE.fullmatch(value):
             extensions.append((name, value))
         else:
-            raise ValueError(f"field {field_text!r} is not a valid extension")
-    if rua is None:
-        raise ValueError("no rua field")
+            raise ValueError(f"field {field_text[:80]!r} is not rua=<URIs> or name=value")
+    if not found_rua:
+        raise ValueError("no rua field with URIs")
     usable = tuple(uri for uri in rua if rua_uri_usable(uri))
     if not usable:
         raise ValueError("rua has no usable mailto: or https: URI")
-    return TlsRptRecord(rua, usable, tuple(extensions))
+    return TlsRptRecord(tuple(rua), usable, tuple(extensions))
+
+
+_URI_SEPARATOR = re.compile(r"[ \t]*,[ \t]*")
+
+
+def _rua_uris(value: str) -> list[str] | None:
+    """tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri), or None when value is not that."""
+    uris = _URI_SEPARATOR.split(value)
+    return uris if all(_URI.fullmatch(uri) for uri in uris) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +90,9 @@ class TlsRptJudgement:
 
 
 def judge_tlsrpt_txt(records: Sequence[str]) -> TlsRptJudgement:
-    """RFC 8460 section 3: keep records starting with v=TLSRPTv1; exactly one, and valid."""
-    candidates = [r for r in records if r.startswith("v=TLSRPTv1")]
+    """RFC 8460 section 3: records that do not begin with "v=TLSRPTv1;" are discarded;
+    exactly one must remain, and it must match the grammar."""
+    candidates = [r for r in records if r.startswith("v=TLSRPTv1;")]
     if not candidates:
         return TlsRptJudgement("missing")
     if len(candidates) > 1:

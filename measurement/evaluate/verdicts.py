@@ -27,7 +27,7 @@ from measurement.probe.observations import (
 
 log = logging.getLogger(__name__)
 
-METHODOLOGY_VERSION = "2026.1"
+METHODOLOGY_VERSION = "2026.2"
 MAX_MX_HOSTS = 10  # DESIGN.md section 2: at most 10 MX hosts tested, by preference
 
 DOMAIN_CHECKS = (
@@ -405,9 +405,13 @@ def _judge_domain(
         # RFC 7505: the domain accepts no mail; every check is not applicable.
         return everything(NOT_APPLICABLE, "null_mx")
     if answer.status is DnssecStatus.BOGUS:
+        # A validating sender defers all mail to the domain (RFC 7672 section 2.1.1): DANE
+        # does not work here, and the cause is the domain's own, so it stays in the DANE
+        # denominator. STARTTLS stays unmeasured: no sender learns the MX hosts.
         verdicts = {c: Verdict(c, NOT_TESTABLE, ("mx_bogus",)) for c in DOMAIN_CHECKS}
-        verdicts["mx"] = Verdict("mx", FAIL, ("mx_bogus",))
-        verdicts["dnssec"] = Verdict("dnssec", FAIL, ("mx_bogus",))
+        for check in ("mx", "dnssec", "dane", "dane_end_to_end", "starttls_dane"):
+            verdicts[check] = Verdict(check, FAIL, ("mx_bogus",))
+        verdicts["dane_rollover"] = Verdict("dane_rollover", FAIL, ("dane_failed",))
         verdicts["tls_rpt"] = tlsrpt.judge_tls_rpt(observation.tls_rpt)
         verdicts["mta_sts"], mode = _mta_sts_without_hosts(observation, "mx_bogus", store, now)
         return DomainVerdicts(domain=domain, judged_at=now, mta_sts_mode=mode, **verdicts)

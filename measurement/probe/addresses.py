@@ -2,6 +2,13 @@
 
 import ipaddress
 
+# Special-purpose space that Python's ipaddress still calls global (Python 3.13):
+# deprecated IPv6 site-local (RFC 3879), IPv6 documentation (RFC 9637) and the 6to4
+# relay anycast prefix (RFC 7526). None of them is a mail server's public address.
+EXTRA_NOT_GLOBAL = tuple(
+    ipaddress.ip_network(net) for net in ("fec0::/10", "3fff::/20", "192.88.99.0/24")
+)
+
 
 def not_allowed_reason(address: str, *, lab_mode: bool) -> str:
     """Why `address` must not be contacted, or "" when it may be.
@@ -23,6 +30,8 @@ def not_allowed_reason(address: str, *, lab_mode: bool) -> str:
             return f"{flag.removeprefix('is_').replace('_', '-')} address, not contacted"
     if ip.is_unspecified or not ip.is_global:
         return "non-global address, not contacted"
+    if any(ip in network for network in EXTRA_NOT_GLOBAL if network.version == ip.version):
+        return "special-purpose address, not contacted"
     return ""
 
 

@@ -29,8 +29,8 @@ USER_AGENT = "mailbeveiliging-probe/0.1 (+MTA-STS policy check)"
 
 
 def announces_policy(records: tuple[str, ...]) -> bool:
-    """RFC 8461 section 3.1: records not starting with v=STSv1 are ignored."""
-    return any(record.startswith("v=STSv1") for record in records)
+    """RFC 8461 section 3.1: records that do not begin with "v=STSv1;" are discarded."""
+    return any(record.startswith("v=STSv1;") for record in records)
 
 
 async def observe_mta_sts(

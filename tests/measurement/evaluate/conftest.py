@@ -40,6 +40,7 @@ def make_certificate(
     not_before: datetime = NOW - timedelta(days=30),
     not_after: datetime = NOW + timedelta(days=60),
     key: object | None = None,
+    authority_key_id: bool = True,
 ) -> Issued:
     """A certificate shaped like the Web PKI wants it (cryptography's verifier is strict)."""
     key = key or ec.generate_private_key(ec.SECP256R1())
@@ -55,7 +56,7 @@ def make_certificate(
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
     )
-    if issuer:
+    if issuer and authority_key_id:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
             critical=False,

@@ -277,3 +277,56 @@ def test_rollover_fails_when_both_records_pin_the_current_certificate(pki):
 def test_rollover_does_not_count_unusable_records(pki):
     records = (record_for(pki.leaf), TlsaRecord(1, 1, 1, bytes(32)), TlsaRecord(3, 1, 1, b"x"))
     assert dane.judge_rollover(records, [pki.leaf.der]).reason == "rollover_single_record"
+
+
+# --- digest agility (RFC 7671 section 9) -----------------------------------------------
+
+
+def test_a_good_sha256_beside_a_stale_sha512_for_the_same_usage_and_selector_fails(pki):
+    good = record_for(pki.leaf, 3, 1, 1)
+    stale = record_for(pki.leaf_next_key, 3, 1, 2)
+    result = dane.match_chain((good, stale), pki.chain(pki.leaf), MX, NOW)
+    assert not result.matched
+    assert result.detail == "digest_superseded"
+    by_record = {c.record: c for c in result.records}
+    assert by_record[dane.presentation(good)].reason == "digest_superseded"
+    assert by_record[dane.presentation(stale)].reason == "leaf_mismatch"
+
+
+def test_the_strongest_digest_matching_passes_beside_a_weaker_one(pki):
+    weaker = record_for(pki.leaf_next_key, 3, 1, 1)
+    strongest = record_for(pki.leaf, 3, 1, 2)
+    result = dane.match_chain((weaker, strongest), pki.chain(pki.leaf), MX, NOW)
+    assert result.matched
+    assert result.matched_record == dane.presentation(strongest)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param((3, 0, 2), id="another-selector"),
+        pytest.param((2, 1, 2), id="another-usage"),
+        pytest.param((3, 1, 0), id="full-is-no-digest"),
+    ],
+)
+def test_digests_compete_only_within_one_usage_and_selector(pki, other):
+    good = record_for(pki.leaf, 3, 1, 1)
+    usage, selector, matching_type = other
+    unrelated = record_for(pki.other_root, usage, selector, matching_type)
+    result = dane.match_chain((good, unrelated), pki.chain(pki.leaf), MX, NOW)
+    assert result.matched
+    assert result.matched_record == dane.presentation(good)
+
+
+def test_a_stronger_digest_of_the_wrong_length_does_not_supersede(pki):
+    good = record_for(pki.leaf, 3, 1, 1)
+    broken = dane.TlsaRecord(3, 1, 2, b"\x01" * 32)
+    assert dane.superseded_digests((good, broken)) == frozenset()
+    assert dane.match_chain((good, broken), pki.chain(pki.leaf), MX, NOW).matched
+
+
+def test_a_superseded_digest_does_not_count_for_rollover(pki):
+    current = record_for(pki.leaf, 3, 1, 2)
+    next_weaker = record_for(pki.leaf_next_key, 3, 1, 1)
+    rollover = dane.judge_rollover((current, next_weaker), (pki.leaf.der,))
+    assert rollover == dane.Rollover(False, "rollover_single_record")

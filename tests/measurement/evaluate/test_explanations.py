@@ -77,8 +77,27 @@ def test_the_mta_sts_template_is_a_policy_that_passes_our_own_parser():
     )
     txt_line, _, rest = text.record.partition("\n\n")
     assert mtasts.judge_sts_txt([txt_line.split('"')[1]]).status == "valid"
-    policy = mtasts.parse_policy(rest.split(":\n", 1)[1])
-    assert policy.valid and policy.mode == "enforce" and policy.mx == ("mx1.example.nl",)
+    policy_text, _, tls_rpt_line = rest.split(":\n", 1)[1].partition("\n\n")
+    policy = mtasts.parse_policy(policy_text)
+    # A new deployment starts in mode testing together with a TLS-RPT record.
+    assert policy.valid and policy.mode == "testing" and policy.mx == ("mx1.example.nl",)
+    assert tlsrpt.judge_tlsrpt_txt([tls_rpt_line.split('"')[1]]).status == "valid"
+
+
+def test_a_domain_already_in_enforce_is_given_an_enforce_policy():
+    text = explanations.explain(
+        "mta_sts_mx_not_covered",
+        {"domain": "example.nl", "mx_hosts": ["mx1.example.nl"], "mta_sts_mode": "enforce"},
+    )
+    policy = mtasts.parse_policy(text.record.split(":\n", 1)[1])
+    assert policy.valid and policy.mode == "enforce"
+    assert "TLSRPT" not in text.record
+
+
+def test_a_refused_certificate_extension_is_named_in_the_title():
+    with translation.override("nl"):
+        text = explanations.explain("certificate_extension_rejected:authorityKeyIdentifier")
+    assert text.title.endswith("CA/Browser-forumprofiel: authorityKeyIdentifier")
 
 
 def test_the_tls_rpt_template_is_a_record_that_passes_our_own_parser():

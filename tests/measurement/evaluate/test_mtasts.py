@@ -21,6 +21,11 @@ GOOD_POLICY = (
         ("v=STSv1; id=abc;", "abc"),
         ("v=STSv1 ;\tid=abc ; ext=val_1", "abc"),
         ("v=STSv1; id=" + "a" * 32, "a" * 32),
+        # RFC 8461 section 3.1: a second id= is grammatical (sts-id or sts-extension);
+        # the first sts-id counts.
+        ("v=STSv1; id=abc; id=def", "abc"),
+        ("v=STSv1; id=abc-def; id=ghi", "ghi"),
+        ("v=STSv1; id=abc;  ", "abc"),
     ],
 )
 def test_a_valid_mta_sts_txt_record_parses(text, sts_id):
@@ -35,7 +40,10 @@ def test_a_valid_mta_sts_txt_record_parses(text, sts_id):
         "v=STSv1; id=",
         "v=STSv1; id=" + "a" * 33,
         "v=STSv1; id=abc-def",
-        "v=STSv1; id=abc; id=def",
+        "v=STSv1; id=abc ",
+        "v=STSv1; id=abc\t",
+        " v=STSv1; id=abc",
+        "v=STSv1; id=abc; ;",
         "v=STSv1; ext=1",
         "v=STSv1; id=abc;; ext=1",
         "v=STSv1; id=abc; bad ext=1",
@@ -58,6 +66,15 @@ def test_an_invalid_mta_sts_txt_record_is_refused(text):
         (("v=spf1 -all", "v=STSv1; id=1"), "valid"),
         (("v=STSv1; id=1", "v=STSv1; id=2"), "multiple"),
         (("v=STSv1; id=1-2",), "invalid"),
+        (("v=STSv1; id=1 ",), "invalid"),
+        # RFC 8461 section 3.1: records that do not begin with "v=STSv1;" are discarded
+        # before "exactly one" is judged.
+        (("v=STSv10; id=1",), "missing"),
+        (("v=STSv1.1; id=1",), "missing"),
+        (("v=STSv1",), "missing"),
+        (("v=STSv1 ; id=1",), "missing"),
+        (("v=STSv1; id=1", "v=STSv10; id=2"), "valid"),
+        (("v=STSv1; id=1", "v=STSv1.1; id=2", "v=STSv1"), "valid"),
     ],
 )
 def test_exactly_one_v_stsv1_record_counts(records, status):
@@ -90,8 +107,6 @@ def test_a_good_policy_parses_with_crlf_and_with_mixed_line_ends():
         ("version: STSv1\nmode: enforce\nmx: a.nl\nmax_age: -1\n", "max_age '-1'"),
         ("version: STSv1\nmode: enforce\nmx: a.nl\nmax_age: 12345678901\n", "max_age"),
         ("version: STSv1\nmode: enforce\nmax_age: 1\n", "no mx pattern"),
-        ("version: STSv1\nmode: enforce\nmode: testing\nmx: a.nl\nmax_age: 1\n", "line 3: mode"),
-        ("version: STSv1\nversion: STSv1\nmode: none\nmax_age: 1\n", "line 2: version appears"),
         ("version: STSv1\nmode: enforce\nmx: a.nl\nmax_age: 1\nthis is not a field\n", "line 5"),
         ("version: STSv1\nmode: enforce\nmx: *.*.a.nl\nmax_age: 1\n", "line 3: mx"),
         ("version: STSv1\nmode: enforce\nmx: mx*.a.nl\nmax_age: 1\n", "line 3: mx"),
@@ -105,6 +120,23 @@ def test_a_broken_policy_reports_the_bad_line(text, error_fragment):
     policy = mtasts.parse_policy(text)
     assert not policy.valid
     assert any(error_fragment in e for e in policy.errors), policy.errors
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "max_age", "warning"),
+    [
+        ("version: STSv1\nmode: enforce\nmode: testing\nmx: a.nl\nmax_age: 1\n", "enforce", 1, 3),
+        ("version: STSv1\nversion: STSv2\nmode: none\nmax_age: 1\n", "none", 1, 2),
+        ("version: STSv1\nmode: testing\nmx: a.nl\nmax_age: 5\nmax_age: x\n", "testing", 5, 5),
+    ],
+)
+def test_a_repeated_field_other_than_mx_keeps_its_first_value_and_the_rest_are_ignored(
+    text, mode, max_age, warning
+):
+    policy = mtasts.parse_policy(text)
+    assert policy.valid, policy.errors
+    assert (policy.mode, policy.max_age) == (mode, max_age)
+    assert any(w.startswith(f"line {warning}: ") for w in policy.warnings), policy.warnings
 
 
 def test_mx_may_repeat_and_unknown_keys_are_ignored():

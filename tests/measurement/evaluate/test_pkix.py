@@ -2,7 +2,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from measurement.evaluate import pkix
-from tests.measurement.evaluate.conftest import NOW
+from tests.measurement.evaluate.conftest import NOW, make_certificate
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,21 @@ def test_a_chain_to_an_unrelated_root_is_untrusted(pki):
     result = pkix.validate_chain(pki.chain(pki.leaf), "mx1.example.nl", store, NOW)
     assert (result.valid, result.reason) == (False, "certificate_untrusted")
     assert result.detail
+
+
+def test_the_strict_profile_names_the_extension_it_refused(pki, lab_store):
+    # cryptography's verifier applies the CA/Browser Forum profile strictly, on purpose
+    # (docs/methodology.md): a leaf without an Authority Key Identifier is refused, and
+    # the reason says which extension, not a generic "untrusted".
+    leaf = make_certificate(
+        "mx1.example.nl", issuer=pki.intermediate, names=("mx1.example.nl",), authority_key_id=False
+    )
+    result = pkix.validate_chain(pki.chain(leaf), "mx1.example.nl", lab_store, NOW)
+    assert (result.valid, result.reason) == (
+        False,
+        "certificate_extension_rejected:authorityKeyIdentifier",
+    )
+    assert "missing required extension" in result.detail
 
 
 def test_no_chain_and_garbage_are_reasons_not_exceptions(lab_store):

@@ -21,6 +21,17 @@ from measurement.probe.observations import DnsAnswer, DnssecStatus, TlsRptObserv
         ("v=TLSRPTv1; rua=mailto:a@example.nl!10m", ("mailto:a@example.nl!10m",)),
         ("v=TLSRPTv1; rua=ftp://x.nl/r,mailto:a@example.nl", ("mailto:a@example.nl",)),
         ("v=TLSRPTv1; rua=mailto:a@example.nl; ext=1", ("mailto:a@example.nl",)),
+        # RFC 8460 section 3: 1*(field-delim tlsrpt-field) lets rua repeat, and extensions
+        # are grammatical; parsers accept such records and every rua URI counts.
+        (
+            "v=TLSRPTv1; rua=mailto:a@example.nl; rua=mailto:b@example.nl",
+            ("mailto:a@example.nl", "mailto:b@example.nl"),
+        ),
+        (
+            "v=TLSRPTv1; x-policy=strict; rua=https://r.example.nl/x; note=1;",
+            ("https://r.example.nl/x",),
+        ),
+        ("v=TLSRPTv1; rua=foo; rua=mailto:a@example.nl", ("mailto:a@example.nl",)),
     ],
 )
 def test_a_valid_tls_rpt_record_parses(text, usable):
@@ -38,7 +49,10 @@ def test_a_valid_tls_rpt_record_parses(text, usable):
         "v=TLSRPTv1; rua=http://reports.example.nl/",
         "v=TLSRPTv1; rua=mailto:nobody",
         "v=TLSRPTv1; rua=https://",
-        "v=TLSRPTv1; rua=mailto:a@example.nl; rua=mailto:b@example.nl",
+        "v=TLSRPTv1; rua=mailto:a@example.nl ",
+        "v=TLSRPTv1; rua=mailto:a@example.nl;;",
+        " v=TLSRPTv1; rua=mailto:a@example.nl",
+        "v=TLSRPTv1; rua=foo",
         "v=TLSRPTv1; rua=mailto:a@example.nl,,mailto:b@example.nl",
         "v=TLSRPTv1; rua=mailto:a@example.nl, not a uri",
         "v=TLSRPTv1; rua=mailto:a@example.nl; bad field",
@@ -81,6 +95,14 @@ def answer(*records, rcode="NOERROR", status=DnssecStatus.SECURE) -> TlsRptObser
             ("tls_rpt_lookup_failed",),
         ),
         (None, CheckOutcome.NOT_TESTABLE, ("tls_rpt_not_observed",)),
+        # Records that do not begin with "v=TLSRPTv1;" are discarded before counting.
+        (
+            answer("v=TLSRPTv1; rua=mailto:r@example.nl", "v=TLSRPTv10; rua=mailto:s@ex.nl"),
+            CheckOutcome.PASS,
+            (),
+        ),
+        (answer("v=TLSRPTv1"), CheckOutcome.FAIL, ("tls_rpt_missing",)),
+        (answer("v=TLSRPTv1.1; rua=mailto:r@example.nl"), CheckOutcome.FAIL, ("tls_rpt_missing",)),
     ],
 )
 def test_tls_rpt_verdicts(observation, outcome, reasons):

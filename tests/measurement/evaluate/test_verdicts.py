@@ -122,7 +122,7 @@ def test_a_fully_secured_domain_passes_every_check(dane_domain, store):
     verdicts = judge_domain(dane_domain, trust_store=store, now=NOW)
     assert outcomes(verdicts) == dict.fromkeys(DOMAIN_CHECKS, PASS)
     assert verdicts.mta_sts_mode == "enforce"
-    assert verdicts.methodology_version == METHODOLOGY_VERSION == "2026.1"
+    assert verdicts.methodology_version == METHODOLOGY_VERSION == "2026.2"
 
 
 def test_a_timeout_is_not_counted_as_missing_starttls(pki, store):
@@ -355,12 +355,17 @@ def test_an_mx_lookup_that_failed_makes_everything_not_testable(store):
     assert outcomes(verdicts) == dict.fromkeys(DOMAIN_CHECKS, NOT_TESTABLE)
 
 
-def test_a_bogus_mx_fails_dnssec_and_leaves_the_rest_not_testable(store):
+def test_a_bogus_mx_fails_dnssec_and_dane_and_leaves_starttls_not_testable(store):
+    # RFC 7672 section 2.1.1: a validating sender defers all mail to the domain, so
+    # DANE does not work there; no sender learns the MX hosts, so STARTTLS is unmeasured.
     mx_answer = answer(DOMAIN, "MX", status=BOGUS, rcode="SERVFAIL")
     obs = DomainObservation(DOMAIN, MxObservation(DOMAIN, mx_answer))
     verdicts = judge_domain(obs, trust_store=store, now=NOW)
-    assert verdicts.dnssec.outcome is FAIL
-    assert verdicts.dane.outcome is NOT_TESTABLE
+    for check in ("dnssec", "dane", "dane_end_to_end", "starttls_dane"):
+        assert verdicts.verdict(check).outcome is FAIL, check
+        assert verdicts.verdict(check).reasons == ("mx_bogus",), check
+    assert (verdicts.starttls.outcome, verdicts.starttls.reasons) == (NOT_TESTABLE, ("mx_bogus",))
+    assert verdicts.dane_rollover.outcome is FAIL
 
 
 def test_only_localhost_mx_is_not_testable(store):

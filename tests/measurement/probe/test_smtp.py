@@ -140,7 +140,20 @@ def test_a_closed_port_is_refused():
 
 
 @pytest.mark.parametrize(
-    "address", ["127.0.0.1", "10.1.2.3", "192.168.1.1", "169.254.1.1", "::1", "fc00::1"]
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.1.1",
+        "169.254.1.1",
+        "::1",
+        "fc00::1",
+        # Special-purpose space that Python's ipaddress calls global: deprecated
+        # site-local, RFC 9637 documentation and the 6to4 relay anycast prefix.
+        "fec0::1",
+        "3fff:0fff::1",
+        "192.88.99.1",
+    ],
 )
 def test_private_and_loopback_addresses_are_not_contacted_outside_lab_mode(address):
     async def run():
