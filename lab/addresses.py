@@ -2,6 +2,11 @@
 
 AUTHORITATIVE = "127.53.0.1"  # NSD: root, TLD and every scenario zone
 RESOLVER = "127.53.0.2"  # Unbound, validating, our root key as trust anchor
+# Resolvers the scanner must refuse, started by the tests that need them
+# (tests/measurement/test_resolver_preflight.py): validation off, and a wrong anchor.
+PLAIN_RESOLVER = "127.53.0.3"
+WRONG_ANCHOR_RESOLVER = "127.53.0.4"
+NO_RESOLVER = "127.53.0.9"  # nothing listens here
 DNS_PORT = 53
 SMTP_PORT = 25
 HTTPS_PORT = 443

@@ -7,25 +7,36 @@ from lab import addresses
 from lab.zones import NS_NAME
 
 
-def write_config(state: Path, root_ds: str) -> Path:
-    """Write STATE/unbound.conf, root hints and the trust anchor. Never Debian's config."""
+def write_config(
+    state: Path,
+    root_ds: str,
+    *,
+    name: str = "unbound",
+    interface: str = addresses.RESOLVER,
+    validating: bool = True,
+) -> Path:
+    """Write STATE/<name>.conf, root hints and the trust anchor. Never Debian's config.
+
+    `validating=False` gives a resolver that resolves but does not validate (no trust
+    anchor, module-config "iterator"): what the scanner must refuse to scan through.
+    """
     hints = state / "root.hints"
     hints.write_text(
         f". 3600000 IN NS {NS_NAME}\n{NS_NAME} 3600000 IN A {addresses.AUTHORITATIVE}\n"
     )
-    anchor = state / "root.ds"
+    anchor = state / f"{name}.root.ds" if name != "unbound" else state / "root.ds"
     anchor.write_text(root_ds + "\n")
     lines = [
         "server:",
-        f"    interface: {addresses.RESOLVER}",
+        f"    interface: {interface}",
         f"    port: {addresses.DNS_PORT}",
         "    do-ip6: no",
         "    do-daemonize: no",
         '    username: ""',
         '    chroot: ""',
         f'    directory: "{state}"',
-        f'    pidfile: "{state}/unbound/unbound.pid"',
-        f'    logfile: "{state}/unbound.log"',
+        f'    pidfile: "{state}/{name}/unbound.pid"',
+        f'    logfile: "{state}/{name}.log"',
         "    use-syslog: no",
         "    log-time-ascii: yes",
         "    verbosity: 1",
@@ -33,14 +44,14 @@ def write_config(state: Path, root_ds: str) -> Path:
         "    so-reuseport: no",
         "    access-control: 127.0.0.0/8 allow",
         f'    root-hints: "{hints}"',
-        f'    trust-anchor-file: "{anchor}"',
+        *([f'    trust-anchor-file: "{anchor}"'] if validating else []),
         # Without this Unbound refuses to query 127.0.0.0/8 and every lookup SERVFAILs.
         "    do-not-query-localhost: no",
         # RFC 8914 Extended DNS Errors: how a bogus answer is told apart from a timeout.
         "    ede: yes",
         "    val-log-level: 2",
         "    log-servfail: yes",
-        '    module-config: "validator iterator"',
+        f'    module-config: "{"validator iterator" if validating else "iterator"}"',
         "    qname-minimisation: no",
         "    prefetch: no",
         "    outgoing-range: 4096",
@@ -56,11 +67,11 @@ def write_config(state: Path, root_ds: str) -> Path:
         "    harden-dnssec-stripped: yes",
         "remote-control:",
         "    control-enable: yes",
-        f'    control-interface: "{state}/unbound/control.sock"',
+        f'    control-interface: "{state}/{name}/control.sock"',
         "    control-use-cert: no",
     ]
-    (state / "unbound").mkdir(parents=True, exist_ok=True)
-    config = state / "unbound.conf"
+    (state / name).mkdir(parents=True, exist_ok=True)
+    config = state / f"{name}.conf"
     config.write_text("\n".join(lines) + "\n")
     return config
 

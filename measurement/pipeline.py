@@ -44,7 +44,7 @@ from measurement.models import (
     Organisation,
     Scan,
 )
-from measurement.probe import engine, stream
+from measurement.probe import engine, preflight, stream
 from measurement.probe.observations import (
     DomainObservation,
     HostObservation,
@@ -674,11 +674,23 @@ def stalled_scans() -> list[int]:
 def start(scan_id: int) -> Scan:
     scan = Scan.objects.get(pk=scan_id)
     _ensure_open(scan)
+    try:
+        require_validating_resolver()
+    except preflight.ResolverNotUsable as exc:
+        fail_scan(scan_id, str(exc))  # before anything is measured: no verdicts stored
+        raise
     if scan.status == Scan.Status.PLANNED:
         scan.status = Scan.Status.RUNNING
         scan.started_at = scan.heartbeat_at = timezone.now()
         scan.save(update_fields=["status", "started_at", "heartbeat_at"])
     return scan
+
+
+def require_validating_resolver() -> None:
+    """The pre-flight of every scan and check_domain (measurement/probe/preflight.py):
+    ResolverNotUsable, saying what is wrong and how to fix it, unless SCANNER_RESOLVER
+    answers and validates DNSSEC."""
+    preflight.require_validating_resolver(settings.SCANNER_RESOLVER, settings.SCANNER_RESOLVER_PORT)
 
 
 def _report(progress, scan_id: int) -> None:

@@ -13,6 +13,7 @@ from measurement.evaluate.verdicts import judge_domain
 from measurement.explanations import explain_stored
 from measurement.probe import engine
 from measurement.probe.observations import to_json
+from measurement.probe.preflight import ResolverNotUsable
 from measurement.storage import storable
 
 CHECK_LABELS = {
@@ -50,6 +51,10 @@ class Command(BaseCommand):
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from None
         with override_settings(**overrides):
+            try:
+                pipeline.require_validating_resolver()
+            except ResolverNotUsable as exc:
+                raise CommandError(str(exc)) from None
             report = check(name)
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))

@@ -65,14 +65,14 @@ class Command(BaseCommand):
             raise CommandError("no active domains in this scope")
         show = None if options["no_progress"] else self._progress
         self.stdout.write(f"Meting {scan.pk}: {scan.domains_total} domeinen")
-        if settings.CELERY_BROKER_URL:
-            pipeline.run_scan(scan.pk)
-            scan = self._follow(scan.pk, show)
-        else:
-            try:
+        try:
+            if settings.CELERY_BROKER_URL:
+                pipeline.run_scan(scan.pk)
+                scan = self._follow(scan.pk, show)
+            else:
                 scan = pipeline.run_scan_in_process(scan.pk, progress=show)
-            except Exception as exc:  # recorded on the scan by the pipeline
-                raise CommandError(f"scan {scan.pk} failed: {exc}") from exc
+        except Exception as exc:  # recorded on the scan by the pipeline
+            raise CommandError(f"scan {scan.pk} failed: {exc}") from exc
         if show:
             sys.stderr.write("\n")
         self.stdout.write(
