@@ -126,6 +126,7 @@ def _smtp_listener(host: Host, address: str, issued: pki.Issued) -> dict:
         "greeting": s.greeting,
         "starttls_reply": s.starttls_reply,
         "handshake": s.handshake,
+        "tls_profile": s.tls_profile,
         "cert_path": str(issued.cert_path),
         "key_path": str(issued.key_path),
         "chain_path": str(issued.chain_path),

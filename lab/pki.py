@@ -2,17 +2,23 @@
 
 import datetime
 import hashlib
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 # no_aki: issued by the lab CA without an Authority Key Identifier, which the strict
-# CA/Browser Forum profile of cryptography's verifier refuses.
-CERTIFICATE_KINDS = ("good", "expired", "self_signed", "wrong_name", "no_aki")
+# CA/Browser Forum profile of cryptography's verifier refuses. rsa2048, rsa1024, sha1:
+# the TLS (NCSC) scenarios' certificates (an RSA key, a SHA-1 signature).
+CERTIFICATE_KINDS = (
+    "good", "expired", "self_signed", "wrong_name", "no_aki", "rsa2048", "rsa1024", "sha1"
+)  # fmt: skip
+_RSA_BITS = {"rsa2048": 2048, "rsa1024": 1024}
 _DAY = datetime.timedelta(days=1)
 
 
@@ -55,7 +61,7 @@ def _name(common_name: str) -> x509.Name:
     )
 
 
-def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> None:
     path.write_bytes(
         key.private_bytes(
             serialization.Encoding.PEM,
@@ -117,7 +123,11 @@ def issue(authority: Authority, directory: Path, name: str, kind: str = "good") 
     if kind not in CERTIFICATE_KINDS:
         raise ValueError(f"unknown certificate kind {kind!r}")
     directory.mkdir(parents=True, exist_ok=True)
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = (
+        rsa.generate_private_key(65537, _RSA_BITS[kind])
+        if kind in _RSA_BITS
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     now = _now()
     dns_name = f"wrong-name.{name}.invalid" if kind == "wrong_name" else name
     not_before, not_after = now - _DAY, now + 365 * _DAY
@@ -156,6 +166,8 @@ def issue(authority: Authority, directory: Path, name: str, kind: str = "good") 
             critical=False,
         )
     cert = builder.sign(signing_key, hashes.SHA256())
+    if kind == "sha1":
+        cert = _signed_with_sha1(authority, key, dns_name, directory)
     stem = directory / f"{name}.{kind}"
     cert_path, key_path, chain_path = (
         Path(f"{stem}.crt"),
@@ -176,6 +188,35 @@ def issue(authority: Authority, directory: Path, name: str, kind: str = "good") 
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         ),
     )
+
+
+def _signed_with_sha1(
+    authority: Authority, key, dns_name: str, directory: Path
+) -> x509.Certificate:
+    """A leaf signed by the lab CA with SHA-1. cryptography refuses to sign with SHA-1, so
+    the openssl command does it (the TLS (NCSC) scenario of a SHA-1-signed certificate)."""
+    with tempfile.TemporaryDirectory(dir=directory) as work:
+        folder = Path(work)
+        _write_key(folder / "leaf.key", key)
+        csr = (
+            x509.CertificateSigningRequestBuilder()
+            .subject_name(_name(dns_name))
+            .sign(key, hashes.SHA256())
+        )
+        (folder / "leaf.csr").write_bytes(csr.public_bytes(serialization.Encoding.PEM))
+        (folder / "ext.cnf").write_text(
+            f"subjectAltName=DNS:{dns_name}\nbasicConstraints=critical,CA:FALSE\n"
+            "extendedKeyUsage=serverAuth,clientAuth\n"
+        )
+        subprocess.run(
+            ["openssl", "x509", "-req", "-sha1", "-days", "365", "-set_serial", "4660",
+             "-in", folder / "leaf.csr", "-CA", authority.pem_path,
+             "-CAkey", authority.pem_path.with_suffix(".key"), "-extfile", folder / "ext.cnf",
+             "-out", folder / "leaf.crt"],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        return x509.load_pem_x509_certificate((folder / "leaf.crt").read_bytes())
 
 
 def spare_spki() -> bytes:

@@ -30,6 +30,7 @@ class Server:
     starttls_reply: int = 220  # 454 refuses STARTTLS after offering it
     handshake: str = "normal"  # HANDSHAKES: a fatal TLS alert, or close mid-handshake
     software: str = "asyncio"  # "postfix": a real Postfix smtpd serves this address
+    tls_profile: str = "default"  # lab.tls_profiles.PROFILES: an NCSC category to exhibit
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class Scenario:
     mta_sts_address: str | None = None  # 127.43.x.y of mta-sts.<domain>
     tls_rpt_txt: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default=())
+    # TLS (NCSC), issue 19: the level the TLS quality probe must find at every address of
+    # the domain's MX hosts ("" for scenarios that do not test it), and reasons it must give.
+    tls_level: str = ""
+    tls_reasons: tuple[str, ...] = ()
 
     @property
     def mx_hosts(self) -> tuple[str, ...]:
@@ -165,6 +170,83 @@ def _sts(name: str, description: str, mode: str, expected: dict[str, str], **fie
         mta_sts_address=next(_https),
         **fields,
     )
+
+
+def _tls(name: str, description: str, profile: str, level: str, *reasons: str) -> Scenario:
+    """A TLS (NCSC) scenario: DANE-EE on a server with one lab.tls_profiles profile.
+
+    OpenSSL 3 servers accept SHA-224 for the key exchange signature (phase out), and at
+    security level 0 (which RSA-1024, SHA-1 and DH-1024 need) SHA-1 as well: every
+    scenario below but the TLS 1.3-only one shows that phase-out finding for real.
+    """
+    return _mail(
+        name,
+        description,
+        {**DANE_PASS, "dane_rollover": "fail"},
+        server=Server(certificate=_TLS_CERTIFICATES.get(profile, "good"), tls_profile=profile),
+        tls_level=level,
+        tls_reasons=reasons,
+    )
+
+
+_TLS_CERTIFICATES = {"weak_dh": "rsa2048", "rsa1024": "rsa1024", "sha1_cert": "sha1"}
+
+
+def _tls_catalogue() -> list[Scenario]:
+    return [
+        _tls("tls-ncsc-good", "TLS 1.3 only with the good suites: NCSC good", "ncsc_good", "good"),
+        _tls(
+            "tls-ncsc-sufficient",
+            "TLS 1.2 and 1.3, ECDHE with AEAD suites only: NCSC sufficient but for the "
+            "SHA-224 key exchange signature OpenSSL 3 still accepts (phase out)",
+            "ncsc_sufficient",
+            "phase_out",
+            "tls_kex_hash_phase_out",
+        ),
+        _tls(
+            "tls-old-versions",
+            "TLS 1.0 and 1.1 accepted (with CBC-SHA1 suites)",
+            "tls10",
+            "insufficient",
+            "tls_version_insufficient",
+            "tls_cipher_insufficient",
+        ),
+        _tls(
+            "tls-weak-cipher",
+            "An insufficient suite (ECDHE-ECDSA-AES128-SHA, CBC with SHA-1) in TLS 1.2",
+            "weak_cipher",
+            "insufficient",
+            "tls_cipher_insufficient",
+        ),
+        _tls(
+            "tls-weak-dh",
+            "DHE with a 1024-bit group of its own",
+            "weak_dh",
+            "insufficient",
+            "tls_dh_group_insufficient",
+        ),
+        _tls(
+            "tls-client-renegotiation",
+            "TLS 1.2 only, renegotiation started by the client allowed",
+            "client_renegotiation",
+            "insufficient",
+            "tls_client_renegotiation_insufficient",
+        ),
+        _tls(
+            "tls-rsa1024",
+            "An RSA-1024 certificate",
+            "rsa1024",
+            "insufficient",
+            "tls_cert_key_insufficient",
+        ),
+        _tls(
+            "tls-sha1-certificate",
+            "A certificate signed with SHA-1",
+            "sha1_cert",
+            "insufficient",
+            "tls_cert_signature_insufficient",
+        ),
+    ]
 
 
 def _catalogue() -> tuple[Scenario, ...]:
@@ -479,6 +561,7 @@ def _catalogue() -> tuple[Scenario, ...]:
         ),
     ]
     scenarios += _verdict_rules_2026_2()
+    scenarios += _tls_catalogue()
     return tuple(scenarios)
 
 

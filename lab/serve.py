@@ -3,16 +3,20 @@
 Run as `python -m lab.serve --config STATE/servers.json`; the lab starts and stops it.
 """
 
-import argparse
-import asyncio
-import json
 import os
-import signal
 from pathlib import Path
 
-from lab.connlog import ConnectionLogWriter
-from lab.httpsd import HttpsListener, serve_https
-from lab.smtpd import SmtpListener, serve_smtp
+# Before ssl is imported: OpenSSL reads its configuration once (lab/tls_profiles.py).
+os.environ["OPENSSL_CONF"] = str(Path(__file__).with_name("openssl-lab.cnf"))
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import signal  # noqa: E402
+
+from lab.connlog import ConnectionLogWriter  # noqa: E402
+from lab.httpsd import HttpsListener, serve_https  # noqa: E402
+from lab.smtpd import SmtpListener, serve_smtp  # noqa: E402
 
 
 async def run(config: dict) -> None:

@@ -10,8 +10,10 @@ import asyncio
 import ssl
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from lab.connlog import ConnectionLogWriter, new_record
+from lab.tls_profiles import server_context
 
 IDLE_TIMEOUT = 60.0
 SILENCE_LIMIT = 300.0
@@ -37,13 +39,13 @@ class SmtpListener:
     cert_path: str = ""
     key_path: str = ""
     chain_path: str = ""
+    tls_profile: str = "default"  # lab.tls_profiles.PROFILES
 
     def ssl_context(self) -> ssl.SSLContext | None:
         if not self.cert_path:
             return None
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(self.chain_path if self.send_ca else self.cert_path, self.key_path)
-        return context
+        chain = self.chain_path if self.send_ca else self.cert_path
+        return server_context(self.tls_profile, chain, self.key_path, Path(self.cert_path).parent)
 
 
 class _Lines:
