@@ -149,6 +149,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 SCAN_SCHEDULE_CRON = env_str("SCAN_SCHEDULE_CRON", "0 3 * * 1")  # weekly, Monday 03:00
+# The government's own mail providers by MX host pattern, before the big platforms of
+# dashboard/mailproviders.py: "SSC-ICT=*.example.nl mx.example.nl;DICTU=*.example.org".
+MAIL_PROVIDER_PATTERNS = env_str("MAIL_PROVIDER_PATTERNS", "")
 
 # Scanner. See docs/scanner.md for what each does.
 SCANNER_RESOLVER = env_str("SCANNER_RESOLVER", "127.0.0.1")

@@ -61,17 +61,36 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     )
 
 
+def _mark(x: float, top: int, plot_h: float, name: str, number: int, right_edge: float) -> str:
+    """A dashed vertical line at a round, with its name above (alternating rows)."""
+    y = top - 4 - (8 if number % 2 else 0) if top > 16 else top + 10
+    anchor, dx = ("end", -3) if x > right_edge - 60 else ("start", 3)
+    return (
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#000" '
+        f'stroke-dasharray="4 3" stroke-width="1"/>'
+        f'<text x="{x + dx:.1f}" y="{y}" font-size="10" text-anchor="{anchor}" fill="#000">'
+        f"{escape(name)}</text>"
+    )
+
+
 def line_chart(
     series: list[Series],
     x_labels: list[str],
     marked: list[int],
     title: str,
-    mark_label: str,
+    mark_label: str | list[str],
     width: int = 720,
     height: int = 300,
 ) -> SafeString:
-    """Percentages (0-100) over time; vertical dashed lines mark the indexes in `marked`."""
-    left, right, top, bottom = 44, 150, 16, 40
+    """Percentages (0-100) over time; vertical dashed lines mark the indexes in `marked`.
+
+    `mark_label` is one label for every marked line, or a list with each one's own name
+    (a round's name), set at alternating heights so that neighbours do not collide.
+    """
+    longest = max((len(item.label) for item in series), default=8)
+    left, right, top, bottom = 44, min(150, 26 + 6 * longest), 16, 40
+    names = mark_label if isinstance(mark_label, list) else [mark_label] * len(marked)
+    top += 12 if isinstance(mark_label, list) else 0
     plot_w, plot_h = width - left - right, height - top - bottom
     count = max(len(x_labels), 1)
 
@@ -93,14 +112,8 @@ def line_chart(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
             f'fill="#333">{tick}%</text>'
         )
-    for index in marked:
-        x = x_at(index)
-        parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#000" '
-            f'stroke-dasharray="4 3" stroke-width="1"/>'
-            f'<text x="{x + 3:.1f}" y="{top + 10}" font-size="10" fill="#000">'
-            f"{escape(mark_label)}</text>"
-        )
+    for number, (index, name) in enumerate(zip(marked, names, strict=False)):
+        parts.append(_mark(x_at(index), top, plot_h, name, number, left + plot_w))
     step = max(1, count // 6)
     for index, label in enumerate(x_labels):
         near_last = index != count - 1 and count - 1 - index < max(step // 2, 1) + 1

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from dashboard import exports, views
+from dashboard import exports, progress_views, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("meting/<int:scan_id>/voortgang.json", views.scan_progress, name="scan_progress"),
     path("domein/<str:name>/", views.domain, name="domain"),
     path("methode/", views.methodology, name="methodology"),
+    path("vergelijken/", progress_views.comparison, name="comparison"),
+    path("vergelijken.csv", progress_views.comparison_csv, name="comparison_csv"),
+    path("rapport/<int:scan_id>/", progress_views.report, name="report"),
+    path("rapport/<int:scan_id>.pdf", progress_views.report_pdf, name="report_pdf"),
+    path("providers/", progress_views.provider_index, name="providers"),
+    path("provider/<slug:slug>/", progress_views.provider, name="provider"),
     path("zoeken/", views.search, name="search"),
     path("zoeken/suggesties.json", views.suggestions, name="suggestions"),
     path("export/meting/<int:scan_id>.csv", exports.scan_csv, name="export_scan_csv"),

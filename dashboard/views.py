@@ -1,18 +1,17 @@
 """Thin views over the query functions in dashboard/queries.py."""
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from dashboard import charts, queries, tables
+from dashboard import charts, progress, queries, tables, trends
 from measurement.domains import InvalidDomain, normalise_domain
 from measurement.models import SIDE_BY_SIDE, Domain, Organisation, Outcome, Scan, Sector
 
@@ -21,75 +20,6 @@ SECTOR_ROWS_PER_PAGE = 200
 
 def _sector_label(value: str) -> str:
     return dict(Sector.choices).get(value, value)
-
-
-def _trend_charts(points: list[queries.TrendPoint], sector: str | None = None) -> list[dict]:
-    """Per standard: an SVG chart with a line per sector (or the total), and its table rows."""
-    labels = [date_format(p.date, "SHORT_DATE_FORMAT") for p in points]
-    marked = [i for i, p in enumerate(points) if p.is_round]
-    result = []
-    sectors = [(sector, _sector_label(sector))] if sector else list(Sector.choices)
-    for check, label in queries.STANDARDS:
-        series = []
-        if not sector:
-            series.append(
-                charts.Series(
-                    _("Totaal"),
-                    tuple(queries.trend_total(p, check).percentage for p in points),
-                )
-            )
-        for value, name in sectors:
-            series.append(
-                charts.Series(
-                    str(name),
-                    tuple(
-                        p.figures.get((value, check), queries.Figure()).percentage for p in points
-                    ),
-                )
-            )
-        rows = [
-            {
-                "date": labels[i],
-                "round": p.name if p.is_round else "",
-                "figures": [queries.trend_total(p, check)] if sector is None else [],
-                "sectors": [
-                    p.figures.get((value, check), queries.Figure()) for value, _n in sectors
-                ],
-            }
-            for i, p in enumerate(points)
-        ]
-        title = _("Trend %(standard)s: percentage domeinen dat voldoet") % {"standard": label}
-        result.append(
-            {
-                "check": check,
-                "label": label,
-                "title": title,
-                "svg": charts.line_chart(series, labels, marked, title, _("meetronde")),
-                "rows_html": tables.trend_rows(rows),
-                "columns": ([_("Totaal")] if sector is None else []) + [n for _v, n in sectors],
-            }
-        )
-    return result
-
-
-CHART_CACHE_SECONDS = 600
-
-
-def cached_trend_charts(scan: Scan | None, sector: str | None = None) -> list[dict]:
-    """The trend charts, rendered once per newest scan, sector and language.
-
-    They change only when a scan finishes; the short lifetime bounds what re-judging an
-    older scan could leave stale. Rendered SVG and table rows are plain strings, cheap
-    to cache.
-    """
-    if scan is None:
-        return []
-    key = f"dashboard:trend-charts:{scan.pk}:{scan.methodology_version}:{sector}:{get_language()}"
-    return cache.get_or_set(
-        key,
-        lambda: _trend_charts(queries.trend_by_sector(queries.TREND_CHECKS, sector), sector),
-        CHART_CACHE_SECONDS,
-    )
 
 
 @require_safe
@@ -103,7 +33,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "scan": scan,
             "stats": stats,
             "standards": queries.STANDARDS,
-            "trend_charts": cached_trend_charts(scan),
+            "trend_charts": trends.cached_trend_charts(scan),
+            "headlines": progress.headlines(scan),
             "rounds": list(queries.finished_rounds()[:20]),
         },
     )
@@ -213,7 +144,8 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
             "dist_svg": charts.stacked_bars(dist_rows, charts.OUTCOME_COLOURS, title),
             "dist_title": title,
             "providers": queries.providers(scan, sector),
-            "trend_charts": cached_trend_charts(scan, sector),
+            "trend_charts": trends.cached_trend_charts(scan, sector),
+            "headlines": progress.headlines(scan, sector),
             "querystring": params.urlencode(),
             "sort_links": sort_links,
         },

@@ -51,6 +51,7 @@ class UpOptions:
     greeting_delay: float = 0.0
     owner: str = "cli"  # "cli" or "pytest": a pytest-started lab is torn down by pytest
     postfix: bool = True
+    stage: int | None = None  # a history stage of the scale domains (lab.scale), for the demo
 
 
 def info_path(state: Path) -> Path:
@@ -211,7 +212,9 @@ def _up(state: Path, options: UpOptions) -> dict:
         smtp = [item for item in smtp if ":" not in item["address"]]
     extra = []
     if options.scale:
-        built_scale = scale.build(state, authority, options.scale, options.greeting_delay)
+        built_scale = scale.build(
+            state, authority, options.scale, options.greeting_delay, stage=options.stage
+        )
         smtp += built_scale.smtp
         https += built_scale.https
         extra.append(built_scale.delegation)

@@ -5,6 +5,14 @@ ordinary name in it, not a delegation), signed with ldns-signzone because dnspyt
 takes about 1 ms per signature and 10,000 domains need ~40,000 of them. Hosts belong
 to shared providers (a few big ones carry most domains, as with municipalities), and
 some hosts misbehave: silent, refused (nothing listens), 421, or slow to greet.
+
+A history stage (0 .. STAGES - 1) replays the past for the demo: the same domains and
+hosts, drawn from the same random numbers, with fewer adopters the earlier the stage
+(a host or domain adopts once its draw falls under the stage's share, so adopters only
+ever grow), the biggest provider publishing TLSA records that do not match its
+certificates until it fixes them at FIX_STAGE, and the smallest provider regressing at
+REGRESS_STAGE (it replaces its certificate without updating its TLSA record). Without a
+stage (None) the zone is the present-day mix the benchmarks use.
 """
 
 import json
@@ -28,6 +36,17 @@ FAULT_MIX = {"silent": 0.02, "refused": 0.03, "421": 0.03, "slow": 0.04}
 DANE_SHARE = 0.4  # hosts with a DANE-EE record
 MTA_STS_SHARE = 0.3  # domains with _mta-sts TXT and a policy
 TLS_RPT_SHARE = 0.4  # domains with a TLS-RPT record
+STAGES = 4  # history stages of the demo: 0 (the nulmeting) .. 3 (today)
+FIX_STAGE = 2  # from this stage the biggest provider's TLSA records match
+REGRESS_STAGE = 2  # from this stage the smallest provider's TLSA record is stale
+STALE_TLSA = "3 1 1 " + "00" * 32
+
+
+def stage_share(share: float, stage: int | None) -> float:
+    """An adoption share at a history stage: a quarter of today's at stage 0, rising."""
+    if stage is None:
+        return share
+    return share * (0.25 + 0.75 * stage / (STAGES - 1))
 
 
 @dataclass(frozen=True)
@@ -57,7 +76,7 @@ def _address(index: int) -> str:
     return f"{addresses.SMTP_PREFIX}.{1 + index // 250}.{index % 250 + 1}"
 
 
-def plan_hosts(count: int, rng: random.Random) -> tuple[ScaleHost, ...]:
+def plan_hosts(count: int, rng: random.Random, stage: int | None = None) -> tuple[ScaleHost, ...]:
     hosts = []
     for index in range(count):
         provider, number = divmod(index, 2)
@@ -72,7 +91,7 @@ def plan_hosts(count: int, rng: random.Random) -> tuple[ScaleHost, ...]:
                 name=f"mx{number + 1}.p{provider + 1:03d}.{ZONE}",
                 address=_address(index),
                 fault=fault,
-                dane=rng.random() < DANE_SHARE,
+                dane=rng.random() < stage_share(DANE_SHARE, stage),
             )
         )
     return tuple(hosts)
@@ -99,14 +118,49 @@ def _write_ldns_key(directory: Path, key) -> str:
     return str(base)
 
 
+def _tlsa(host: ScaleHost, index: int, hosts: int, stage: int | None, tlsa: str) -> str | None:
+    """The TLSA rdata a host publishes at a history stage (None: no record)."""
+    if stage is not None and index < 2:  # the biggest provider: published, then fixed
+        return tlsa if stage >= FIX_STAGE else STALE_TLSA
+    if stage is not None and index >= hosts - 2 and host.dane:  # the smallest: regresses
+        return STALE_TLSA if stage >= REGRESS_STAGE else tlsa
+    return tlsa if host.dane else None
+
+
+def _domain_lines(domain: str, pair, rng: random.Random) -> list[str]:
+    lines = [f"{domain}. {TTL} IN MX 10 {pair[0].name}."]
+    if rng.random() < 0.5:
+        lines.append(f"{domain}. {TTL} IN MX 20 {pair[1].name}.")
+    return lines
+
+
+def _policy(domain: str, provider: int, rng: random.Random, stage: int | None) -> str:
+    """The MTA-STS policy a domain publishes ("" for none).
+
+    At a history stage the mode is drawn whether or not the domain adopts yet, so every
+    stage consumes the same random numbers and the domains keep their providers.
+    """
+    adopts = rng.random() < stage_share(MTA_STS_SHARE, stage)
+    mode_draw = rng.random() if adopts or stage is not None else 1.0
+    if not adopts:
+        return ""
+    mode = "enforce" if mode_draw < 0.7 else "testing"
+    return f"version: STSv1\nmode: {mode}\nmx: *.p{provider + 1:03d}.{ZONE}\nmax_age: 86400\n"
+
+
 def build(
-    state: Path, authority: pki.Authority, count: int, greeting_delay: float = 0.0, seed: int = 1
+    state: Path,
+    authority: pki.Authority,
+    count: int,
+    greeting_delay: float = 0.0,
+    seed: int = 1,
+    stage: int | None = None,
 ) -> BuiltScale:
-    """Generate, sign and describe `count` domains; writes STATE/scale/."""
+    """Generate, sign and describe `count` domains (at a history stage); writes STATE/scale/."""
     directory = state / "scale"
     directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    hosts = plan_hosts(host_count(count), rng)
+    hosts = plan_hosts(host_count(count), rng, stage)
     providers = len(hosts) // 2
     # Zipf-like weights: provider 1 carries the most domains, the tail a few each.
     weights = [1 / (rank + 1) for rank in range(providers)]
@@ -117,11 +171,13 @@ def build(
         f"mta-sts.{ZONE}. {TTL} IN A {POLICY_ADDRESS}",
     ]
     smtp, policies = [], {}
-    for host in hosts:
+    for index, host in enumerate(hosts):
         issued = pki.issue(authority, state / "pki", host.name)
         lines.append(f"{host.name}. {TTL} IN A {host.address}")
-        if host.dane:
-            rdata = tlsa_rdata("3 1 1 leaf", issued, authority, b"")
+        rdata = _tlsa(
+            host, index, len(hosts), stage, tlsa_rdata("3 1 1 leaf", issued, authority, b"")
+        )
+        if rdata:
             lines.append(f"_25._tcp.{host.name}. {TTL} IN TLSA {rdata}")
         if host.fault != "refused":
             smtp.append(_listener(host, issued, greeting_delay))
@@ -130,18 +186,12 @@ def build(
         domain = f"d{number:05d}.{ZONE}"
         domains.append(domain)
         provider = rng.choices(range(providers), weights)[0]
-        pair = hosts[2 * provider : 2 * provider + 2]
-        lines.append(f"{domain}. {TTL} IN MX 10 {pair[0].name}.")
-        if rng.random() < 0.5:
-            lines.append(f"{domain}. {TTL} IN MX 20 {pair[1].name}.")
-        if rng.random() < MTA_STS_SHARE:
+        lines += _domain_lines(domain, hosts[2 * provider : 2 * provider + 2], rng)
+        if policy := _policy(domain, provider, rng, stage):
             lines.append(f'_mta-sts.{domain}. {TTL} IN TXT "v=STSv1; id={serial};"')
             lines.append(f"mta-sts.{domain}. {TTL} IN A {POLICY_ADDRESS}")
-            mode = "enforce" if rng.random() < 0.7 else "testing"
-            policies[f"mta-sts.{domain}"] = (
-                f"version: STSv1\nmode: {mode}\nmx: *.p{provider + 1:03d}.{ZONE}\nmax_age: 86400\n"
-            )
-        if rng.random() < TLS_RPT_SHARE:
+            policies[f"mta-sts.{domain}"] = policy
+        if rng.random() < stage_share(TLS_RPT_SHARE, stage):
             lines.append(
                 f'_smtp._tls.{domain}. {TTL} IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@{domain}"'
             )

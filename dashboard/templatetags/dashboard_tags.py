@@ -5,6 +5,7 @@ from importlib import import_module
 
 from django import template
 from django.utils.formats import get_format
+from django.utils.translation import gettext as _
 
 from dashboard import evidence
 from measurement.models import Outcome
@@ -33,6 +34,24 @@ def pct(value) -> str:
         return "–"
     # Cheaper than number_format(), which dominates pages with long tables.
     return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR")) + "%"
+
+
+@register.filter
+def points(value) -> str:
+    """A change in percentage points, signed, in the locale's notation: "+12,5 procentpunt"."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    number = f"{abs(value):.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+    return f"{sign}{number} " + str(_("procentpunt"))
+
+
+@register.filter
+def standard_label(check: str) -> str:
+    """The label of a standard's code (starttls_dane -> "STARTTLS en DANE")."""
+    from dashboard.queries import STANDARD_LABELS
+
+    return str(STANDARD_LABELS.get(check, check))
 
 
 @register.filter
