@@ -1,6 +1,8 @@
 """Thin views of progress: the round comparison (page and CSV), the yearly report (page and
 PDF) and the mail providers."""
 
+import csv
+import io
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -81,6 +83,24 @@ COMPARISON_COLUMNS = (
 )
 
 
+def comparison_lines(comments: list[str], rows) -> str:
+    """Comment lines, the header of stable column codes, then the rows (the export's form).
+
+    Text cells are neutralised against spreadsheet formulas as in the exports; numbers
+    are written as numbers, so that a negative change stays a number.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for comment in comments:
+        buffer.write(f"# {exports.neutralise(comment)}\r\n")
+    writer.writerow(COMPARISON_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            ["" if v is None else (exports.neutralise(v) if isinstance(v, str) else v) for v in row]
+        )
+    return buffer.getvalue()
+
+
 @require_safe
 def comparison_csv(request: HttpRequest) -> HttpResponse:
     """The comparison's shares per sector and standard, in the export module's CSV form."""
@@ -91,7 +111,7 @@ def comparison_csv(request: HttpRequest) -> HttpResponse:
         f"after: {after.pk} {after.name} ({after.created_at.date().isoformat()})",
         f"methodology_version: {before.methodology_version} / {after.methodology_version}",
     ]
-    body = "".join(exports.csv_lines(COMPARISON_COLUMNS, comparison_rows(result), ",", comments))
+    body = comparison_lines(comments, comparison_rows(result))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     name = f"vergelijking-{before.pk}-{after.pk}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -31,6 +31,25 @@ def test_a_line_chart_escapes_its_labels_and_marks_rounds():
     assert len(dashed) == 1
 
 
+def test_a_small_multiple_labels_each_round_with_its_name_inside_the_chart():
+    svg = line_chart(
+        [Series("Gemeenten", (10.0, 20.0, 30.0, 40.0)), Series("Rijk", (5.0, 5.0, 6.0, 9.0))],
+        ["1-1", "1-4", "1-7", "1-12"],
+        marked=[0, 2, 3],
+        title="DANE",
+        mark_label=["Nulmeting <2025>", "Halfjaar", "Jaarmeting"],
+        width=460,
+        height=250,
+    )
+    root = parse(svg)
+    texts = {t.text: t for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Nulmeting <2025>", "Halfjaar", "Jaarmeting", "Gemeenten", "Rijk"} <= set(texts)
+    # the last round's name ends at its line instead of running off the chart
+    assert texts["Jaarmeting"].get("text-anchor") == "end"
+    # neighbouring round names sit on different rows
+    assert texts["Nulmeting <2025>"].get("y") != texts["Halfjaar"].get("y")
+
+
 def test_a_line_chart_without_values_still_renders_axes():
     root = parse(line_chart([Series("DANE", (None, None))], ["a", "b"], [], "t", "r"))
     assert root.find("{http://www.w3.org/2000/svg}path") is None

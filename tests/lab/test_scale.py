@@ -4,6 +4,7 @@ import json
 
 import dns.dnssec
 import dns.name
+import dns.rdatatype
 import dns.zone
 
 from lab import pki, scale
@@ -40,3 +41,35 @@ def test_the_fault_mix_is_deterministic_and_mostly_healthy():
     healthy = sum(1 for h in first if not h.fault)
     assert 0.75 * 300 < healthy < 300
     assert {h.fault for h in first} >= {"", "silent", "refused", "421", "slow"}
+
+
+def test_history_stages_only_add_adopters_and_keep_every_domains_provider(tmp_path):
+    """The demo's past: stage 0 has fewer DANE hosts and MTA-STS domains than stage 3, the
+    biggest provider's TLSA records are stale until FIX_STAGE, the smallest provider's
+    become stale from REGRESS_STAGE, and no domain changes provider."""
+    authority = pki.create_authority(tmp_path / "pki")
+    zones = {}
+    for stage in (0, scale.STAGES - 1):
+        built = scale.build(tmp_path / str(stage), authority, 300, stage=stage)
+        zones[stage] = dns.zone.from_text(
+            built.zone_file.read_text(), scale.ZONE + ".", relativize=False
+        )
+        hosts = built.hosts
+
+    def records(zone, rdtype):
+        return {
+            name.to_text(): rdataset.to_text()
+            for name, node in zone.nodes.items()
+            for rdataset in node.rdatasets
+            if rdataset.rdtype == dns.rdatatype.from_text(rdtype)
+        }
+
+    first, last = zones[0], zones[scale.STAGES - 1]
+    assert records(first, "MX") == records(last, "MX")
+    assert set(records(first, "TXT")) < set(records(last, "TXT"))  # more MTA-STS, TLS-RPT
+    big = f"_25._tcp.{hosts[0].name}."
+    assert scale.STALE_TLSA.split()[-1] in records(first, "TLSA")[big]
+    assert scale.STALE_TLSA.split()[-1] not in records(last, "TLSA")[big]
+    healthy_first = [n for n, t in records(first, "TLSA").items() if "0000000000" not in t]
+    healthy_last = [n for n, t in records(last, "TLSA").items() if "0000000000" not in t]
+    assert len(healthy_first) < len(healthy_last)
