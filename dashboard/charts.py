@@ -162,8 +162,13 @@ def stacked_bars(
     title: str,
     width: int = 720,
 ) -> SafeString:
-    """Horizontal 100% bars: per row, segments (key, count) in the order given."""
-    left, right, bar_h, gap = 170, 16, 22, 10
+    """Horizontal 100% bars: per row, segments (key, count) in the order given.
+
+    The label column is as wide as the longest label needs (about 7 px a character at
+    12 px), so that no label is clipped at the chart's left edge.
+    """
+    longest = max((len(label) for label, _segments in rows), default=10)
+    left, right, bar_h, gap = min(340, max(120, 12 + 7 * longest)), 16, 22, 10
     height = 10 + len(rows) * (bar_h + gap)
     plot_w = width - left - right
     parts = [

@@ -314,7 +314,16 @@ def search(request: HttpRequest) -> HttpResponse:
     results = queries.search_organisations(query, limit=50)
     if len(results) == 1 and request.GET.get("go") == "1":
         return redirect("dashboard:organisation", slug=results[0].slug)
-    return render(request, "dashboard/search.html", {"query": query, "results": results})
+    # A status badge per result: the list entry (STARTTLS en DANE) in the latest scan.
+    rows = queries.organisation_rows(
+        queries.latest_finished_scan(), organisation_ids=[org.id for org in results]
+    )
+    statuses = {row.id: row.checks["starttls_dane"]["status"] for row in rows} if results else {}
+    return render(
+        request,
+        "dashboard/search.html",
+        {"query": query, "results": results, "statuses": statuses},
+    )
 
 
 @require_safe

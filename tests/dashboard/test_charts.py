@@ -50,6 +50,14 @@ def test_a_small_multiple_labels_each_round_with_its_name_inside_the_chart():
     assert texts["Nulmeting <2025>"].get("y") != texts["Halfjaar"].get("y")
 
 
+def test_stacked_bars_make_room_for_long_labels():
+    label = "7-12-2026 (Jaarmeting 2026 (demo))"
+    root = parse(stacked_bars([(label, [("both", 1), ("neither", 1)])], {}, "t"))
+    text = next(t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text == label)
+    # right-aligned at x: the label's ~7 px a character fit left of it
+    assert float(text.get("x")) >= 7 * len(label)
+
+
 def test_a_line_chart_without_values_still_renders_axes():
     root = parse(line_chart([Series("DANE", (None, None))], ["a", "b"], [], "t", "r"))
     assert root.find("{http://www.w3.org/2000/svg}path") is None

@@ -106,3 +106,24 @@ def test_the_provider_pages_name_who_would_fix_what(client, scans, settings):
     assert "mx1.gedeeld.nl" in page and 'href="/organisatie/gemeente-stilstand/"' in page
     assert "Repareert 1 domein dat nu faalt" in page
     assert client.get(reverse("dashboard:provider", args=["onbekend"])).status_code == 404
+
+
+def test_a_missing_page_and_a_server_error_keep_the_sites_layout(client, scans, rf):
+    from django.views.defaults import server_error
+
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Pagina niet gevonden" in html and 'class="site-header"' in html
+    error = server_error(rf.get("/"))
+    assert error.status_code == 500
+    assert "Er ging iets mis" in error.content.decode()
+    assert 'class="site-header"' in error.content.decode()
+
+
+def test_search_results_carry_a_status_badge(client, scans):
+    html = client.get(reverse("dashboard:search"), {"q": "Gemeente"}).content.decode()
+    vooruit = html[html.index("Gemeente Vooruit") :].split("</li>", 1)[0]
+    assert 'class="outcome outcome-pass"' in vooruit  # STARTTLS en DANE passes now
+    stilstand = html[html.index("Gemeente Stilstand") :].split("</li>", 1)[0]
+    assert 'class="outcome outcome-fail"' in stilstand
