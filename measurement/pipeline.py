@@ -718,10 +718,18 @@ def request_retest(organisation: Organisation) -> Scan:
     cache.incr(hour_key)
     scan = plan_scan(kind=Scan.Kind.ON_DEMAND, organisation=organisation)
     if settings.CELERY_BROKER_URL:
-        transaction.on_commit(lambda: run_scan(scan.pk))
+        transaction.on_commit(lambda: _start_on_workers(scan.pk))
     else:
         _run_in_thread(scan.pk)
     return scan
+
+
+def _start_on_workers(scan_id: int) -> None:
+    try:
+        run_scan(scan_id)
+    except preflight.ResolverNotUsable:
+        # Recorded as the scan's failure reason; the page that asked shows the scan.
+        log.exception("scan %s refused by the resolver pre-flight", scan_id)
 
 
 def _run_in_thread(scan_id: int) -> None:

@@ -133,3 +133,30 @@ def test_the_pre_flight_runs_as_a_command_for_a_healthcheck(lab, plain_resolver)
     assert (good.returncode, bad.returncode) == (0, 1)
     assert "validates DNSSEC" in good.stdout
     assert "does not validate" in bad.stderr
+
+
+@pytest.mark.django_db
+def test_a_retest_on_the_workers_through_a_non_validating_resolver_fails_the_scan_not_the_page(
+    client, lab, plain_resolver, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from measurement.models import Organisation
+
+    cache.clear()
+    register_scenarios([lab.scenario("dane-ee")])
+    organisation = Organisation.objects.get(domains__name="dane-ee.example")
+    # The pre-flight runs before anything is sent to the broker, so none needs to listen.
+    settings = {
+        **lab_settings(lab, SCANNER_RESOLVER=plain_resolver),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
+    with override_settings(**settings), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("dashboard:retest", args=[organisation.slug]))
+    cache.clear()
+    assert response.status_code == 302
+    scan = Scan.objects.get()
+    assert scan.status == Scan.Status.FAILED
+    assert "does not validate" in scan.failure_reason
+    assert not DomainResult.objects.filter(judged_at__isnull=False).exists()
