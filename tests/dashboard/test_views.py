@@ -134,6 +134,10 @@ def test_the_methodology_page_states_the_rules_in_dutch_and_english(client, cast
     english = client.get(reverse("dashboard:methodology")).content.decode()
     assert "pass / (pass + fail)" in english
     assert 'lang="en"' in english
+    # Methodology 2026.2's rules, in both languages.
+    for page in (dutch, english):
+        for rule in ("mx_bogus", "RFC 7671", "v=STSv1;", "v=TLSRPTv1;", "CA/Browser"):
+            assert rule in page, rule
 
 
 def test_every_page_carries_a_content_security_policy_without_inline_script(client, cast):
