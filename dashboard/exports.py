@@ -1,99 +1,34 @@
-"""CSV and XLSX exports: generators of rows, streamed; columns documented in docs/api.md.
+"""CSV and XLSX downloads of the measurements: the columns, their rows and the views.
 
-Every cell that a spreadsheet would read as a formula (starting with = + - @, a tab or a
-carriage return) is prefixed with an apostrophe (OWASP, "CSV Injection").
+The columns of each export are defined once, below: adding a column is one entry in its
+tuple. How the files are written is in export_format.py; docs/api.md describes every
+column.
 """
 
-import csv
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from itertools import chain
 
 from django.db.models import QuerySet
 from django.db.models.fields.json import KeyTransform
-from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.formats import number_format
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from dashboard import queries
-from measurement.models import VERDICT_COLUMNS, DomainResult, Scan, Sector
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
-DOMAIN_COLUMNS = (
-    "scan_id",
-    "scan_date",
-    "scan_kind",
-    "scan_name",
-    "methodology_version",
-    "organisation",
-    "organisation_slug",
-    "sector",
-    "domain",
-    "judged_at",
-    "mx_hosts",
-    *VERDICT_COLUMNS,
-    "reasons",
+from dashboard.export_format import (
+    BadFilter,
+    Column,
+    csv_lines,
+    csv_response,
+    decimal,
+    header,
+    separator,
+    xlsx_response,
 )
-ORGANISATION_COLUMNS = (
-    "scan_id",
-    "scan_date",
-    "organisation",
-    "organisation_slug",
-    "abbreviation",
-    "sector",
-    "domains",
-    *(
-        f"{check}_{part}"
-        for check in queries.TABLE_CHECKS
-        for part in ("passed", "measured", "not_testable", "status")
-    ),
-)
-SECTOR_COLUMNS = (
-    "scan_id",
-    "scan_date",
-    "methodology_version",
-    "sector",
-    "check",
-    "passed",
-    "failed",
-    "not_applicable",
-    "not_testable",
-    "errors",
-    "percentage",
-    "organisations_measured",
-    "organisations_compliant",
-)
+from dashboard.problems import problem
+from measurement.models import VERDICT_COLUMNS, DomainResult, Organisation, Scan, Sector
 
-
-def neutralise(value) -> str:
-    """A cell as text that no spreadsheet executes as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-class _Line:
-    """A write-only buffer for csv.writer: writerow returns the formatted line."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(
-    header: Iterable[str],
-    rows: Iterable[Iterable],
-    delimiter: str = ",",
-    comments: Iterable[str] = (),
-) -> Iterator[str]:
-    """Comment lines ("# key: value"), a header row, then the rows, each neutralised."""
-    writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\r\n")
-    if delimiter == ";":
-        yield BOM  # Excel with a Dutch locale reads UTF-8 only with a byte order mark
-    for comment in comments:
-        yield writer.writerow([neutralise(f"# {comment}")])
-    yield writer.writerow(list(header))
-    for row in rows:
-        yield writer.writerow([neutralise(cell) for cell in row])
+FILTERED_MAX_AGE = 300  # the latest scan changes when the next one finishes
+FINISHED_MAX_AGE = 3600  # a finished scan's file changes only when it is re-judged
 
 
 def _mx_hosts(mx) -> str:
@@ -113,191 +48,241 @@ def _reasons(reasons) -> str:
     )
 
 
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
+def _text(value) -> str:
+    return value or ""
 
 
-def domain_rows(results: QuerySet[DomainResult]) -> Iterator[tuple]:
-    """One row per domain result in DOMAIN_COLUMNS order, read in chunks from the database."""
-    fields = (
-        "scan_id",
-        "scan__created_at",
-        "scan__kind",
-        "scan__name",
-        "methodology_version",
-        "organisation__name",
-        "organisation__slug",
-        "sector",
-        "domain_name",
-        "judged_at",
-        "mx_list",
-        *VERDICT_COLUMNS,
-        "reasons",
+DOMAIN_COLUMNS = (
+    Column("scan_id", "scan_id"),
+    Column("scan_date", "scan__created_at"),
+    Column("scan_kind", "scan__kind"),
+    Column("scan_name", "scan__name"),
+    Column("methodology_version", "methodology_version"),
+    Column("organisation", "organisation__name"),
+    Column("organisation_slug", "organisation__slug"),
+    Column("organisation_tooi", "organisation__tooi", _text),
+    Column("sector", "sector"),
+    Column("domain", "domain_name"),
+    Column("judged_at", "judged_at"),
+    Column("mx_hosts", "mx_list", _mx_hosts),
+    *(Column(name, name, _text) for name in VERDICT_COLUMNS),
+    Column("reasons", "reasons", _reasons),
+)
+ORGANISATION_COLUMNS = (
+    Column("scan_id", "scan_id"),
+    Column("scan_date", "scan_date"),
+    Column("organisation", "name"),
+    Column("organisation_slug", "slug"),
+    Column("organisation_tooi", "tooi", _text),
+    Column("abbreviation", "abbreviation"),
+    Column("sector", "sector"),
+    Column("domains", "domains"),
+    *(
+        Column(f"{check}_{part}", f"{check}_{part}")
+        for check in queries.TABLE_CHECKS
+        for part in ("passed", "measured", "not_testable", "status")
+    ),
+)
+SECTOR_COLUMNS = tuple(
+    Column(name, name)
+    for name in (
+        "scan_id", "scan_date", "methodology_version", "sector", "check", "passed", "failed",
+        "not_applicable", "not_testable", "errors", "percentage", "organisations_measured",
+        "organisations_compliant",
     )
+)  # fmt: skip
+
+
+def rendered(columns: tuple[Column, ...], rows) -> Iterator[list]:
+    """Each row (a dict keyed by the columns' sources) as cell values in column order."""
+    for row in rows:
+        yield [column.render(row[column.source]) for column in columns]
+
+
+def domain_rows(results: QuerySet[DomainResult]) -> Iterator[list]:
+    """The rows of DOMAIN_COLUMNS, read from the database in chunks."""
     query = (
         results.annotate(mx_list=KeyTransform("mx", "evidence"))
-        .values_list(*fields)
+        .values(*(column.source for column in DOMAIN_COLUMNS))
         .order_by("sector", "organisation__name", "domain_name")
     )
-    for row in query.iterator(chunk_size=5000):
-        (scan_id, created, kind, name, version, org, slug, sector, domain, judged, mx) = row[:11]
-        yield (
-            scan_id,
-            _iso(created),
-            kind,
-            name,
-            version,
-            org,
-            slug,
-            sector,
-            domain,
-            _iso(judged),
-            _mx_hosts(mx),
-            *row[11:-1],
-            _reasons(row[-1]),
-        )
+    return rendered(DOMAIN_COLUMNS, query.iterator(chunk_size=5000))
 
 
-def organisation_export_rows(scan: Scan, sector: str | None = None) -> Iterator[tuple]:
-    for org in queries.organisation_rows(scan, sector):
-        cells = []
-        for check in queries.TABLE_CHECKS:
-            entry = org.checks[check]
-            cells += [entry["passed"], entry["measured"], entry["not_testable"], entry["status"]]
-        yield (scan.pk, _iso(scan.created_at), org.name, org.slug, org.abbreviation,
-               org.sector, org.domains, *cells)  # fmt: skip
+def organisation_rows(scan: Scan, sector: str | None = None) -> Iterator[list]:
+    rows = queries.organisation_rows(scan, sector)
+    toois = dict(
+        Organisation.objects.filter(id__in=[row.id for row in rows]).values_list("id", "tooi")
+    )
+    for org in rows:
+        row = {
+            "scan_id": scan.pk, "scan_date": scan.created_at, "name": org.name,
+            "slug": org.slug, "tooi": toois.get(org.id), "abbreviation": org.abbreviation,
+            "sector": org.sector, "domains": org.domains,
+        }  # fmt: skip
+        for check, entry in org.checks.items():
+            row |= {f"{check}_{part}": value for part, value in entry.items()}
+        yield from rendered(ORGANISATION_COLUMNS, [row])
 
 
-def sector_rows(scan: Scan, decimal_comma: bool = False) -> Iterator[tuple]:
-    stats = queries.sector_stats(scan)
-    for sector, _label, figures in stats.rows():
+def sector_rows(scan: Scan, delimiter: str = ",") -> Iterator[list]:
+    for sector, _label, figures in queries.sector_stats(scan).rows():
         for check in sorted(figures):
             f = figures[check]
-            percentage = f.percentage
-            if percentage is not None and decimal_comma:
-                percentage = number_format(percentage, 1, use_l10n=False).replace(".", ",")
-            yield (
-                scan.pk, _iso(scan.created_at), scan.methodology_version, sector, check,
-                f.passed, f.failed, f.not_applicable, f.not_testable, f.errors,
-                "" if percentage is None else percentage,
-                f.organisations_measured, f.organisations_compliant,
-            )  # fmt: skip
+            row = {
+                "scan_id": scan.pk, "scan_date": scan.created_at,
+                "methodology_version": scan.methodology_version, "sector": sector,
+                "check": check, "passed": f.passed, "failed": f.failed,
+                "not_applicable": f.not_applicable, "not_testable": f.not_testable,
+                "errors": f.errors, "percentage": decimal(f.percentage, delimiter),
+                "organisations_measured": f.organisations_measured,
+                "organisations_compliant": f.organisations_compliant,
+            }  # fmt: skip
+            yield from rendered(SECTOR_COLUMNS, [row])
 
 
-# --- views -------------------------------------------------------------------------------
+# --- filters ---------------------------------------------------------------------------
 
 
-def _delimiter(request: HttpRequest) -> str:
-    return ";" if request.GET.get("sep") in ("semicolon", ";") else ","
+def _finished_scan(value: str) -> Scan | None:
+    if not value.isdigit() or int(value) < 1:
+        raise BadFilter("scan must be the id of a finished scan (a positive integer)")
+    return Scan.objects.filter(pk=int(value), status=Scan.Status.FINISHED).first()
 
 
-def _stream(lines: Iterator[str], filename: str, headers: dict | None = None):
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "public, max-age=300"
-    for key, value in (headers or {}).items():
-        response[key] = value
-    return response
-
-
-def _scan_or_latest(request: HttpRequest) -> Scan:
-    value = request.GET.get("scan", "")
-    if value.isdigit():
-        return get_object_or_404(Scan, pk=int(value), status=Scan.Status.FINISHED)
-    scan = queries.latest_finished_scan()
-    if scan is None:
-        raise Http404("no finished scan")
-    return scan
+def _sector(request: HttpRequest) -> str | None:
+    value = request.GET.get("sector", "")
+    if value and value not in Sector.values:
+        raise BadFilter(f"sector must be one of {', '.join(Sector.values)}")
+    return value or None
 
 
 def _results(scan: Scan) -> QuerySet[DomainResult]:
     return DomainResult.objects.filter(scan=scan, methodology_version=scan.methodology_version)
 
 
-def _scan_comments(scan: Scan) -> list[str]:
-    return [
-        f"scan: {scan.pk} {scan.name or scan.get_kind_display()} ({_iso(scan.created_at)})",
-        f"methodology_version: {scan.methodology_version}",
-        f"checksum: {scan.checksum or '-'}",
+def scan_metadata(scan: Scan, request: HttpRequest) -> list[tuple[str, object]]:
+    """The metadata lines of every CSV of a scan: no free text (names are in the data)."""
+    lines = [
+        ("scan_id", scan.pk),
+        ("scan_kind", scan.kind),
+        ("scan_date", scan.created_at),
+        ("methodology_version", scan.methodology_version),
     ]
+    if scan.checksum:
+        lines.append(("checksum", scan.checksum))
+    lines.append(("source", request.build_absolute_uri(f"/api/v1/scans/{scan.pk}/")))
+    return lines
 
 
-@require_safe
-def scan_csv(request: HttpRequest, scan_id: int) -> StreamingHttpResponse:
+def download(view):
+    """Bad filters answer 400 and unknown scans 404, as problem details (like the API)."""
+
+    @require_safe
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadFilter as exc:
+            return problem(400, str(exc))
+        except LookupError as exc:
+            return problem(404, str(exc))
+
+    wrapper.__doc__ = view.__doc__
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def _requested_scan(request: HttpRequest) -> Scan:
+    """?scan=ID, or the latest finished scan of the whole register."""
+    value = request.GET.get("scan", "")
+    scan = _finished_scan(value) if value else queries.latest_finished_scan()
+    if scan is None:
+        raise LookupError("no finished scan" + (f" with id {value}" if value else ""))
+    return scan
+
+
+def _scan_by_id(scan_id: int) -> Scan:
+    scan = _finished_scan(str(scan_id))
+    if scan is None:
+        raise LookupError(f"no finished scan with id {scan_id}")
+    return scan
+
+
+def _round_headers(scan: Scan) -> dict:
+    return {"X-Checksum": scan.checksum or "-", "X-Methodology-Version": scan.methodology_version}
+
+
+# --- views -----------------------------------------------------------------------------
+
+
+@download
+def scan_csv(request: HttpRequest, scan_id: int) -> HttpResponse:
     """Every domain of one finished scan (a measurement round), with checksum and method."""
-    scan = get_object_or_404(Scan, pk=scan_id, status=Scan.Status.FINISHED)
-    delimiter = _delimiter(request)
-    lines = csv_lines(DOMAIN_COLUMNS, domain_rows(_results(scan)), delimiter, _scan_comments(scan))
+    delimiter = separator(request)
+    scan = _scan_by_id(scan_id)
+    lines = csv_lines(
+        header(DOMAIN_COLUMNS),
+        domain_rows(_results(scan)),
+        delimiter,
+        scan_metadata(scan, request),
+    )
     suffix = "-excel" if delimiter == ";" else ""
-    return _stream(
-        lines,
-        f"meting-{scan.pk}{suffix}.csv",
-        {"X-Checksum": scan.checksum or "-", "X-Methodology-Version": scan.methodology_version},
+    return csv_response(
+        lines, f"meting-{scan.pk}{suffix}.csv", FINISHED_MAX_AGE, _round_headers(scan)
     )
 
 
-@require_safe
-def domains_csv(request: HttpRequest) -> StreamingHttpResponse:
+@download
+def domains_csv(request: HttpRequest) -> HttpResponse:
     """The domains of a filtered view: ?scan, ?sector, ?organisation (slug), ?q."""
-    scan = _scan_or_latest(request)
+    delimiter, sector = separator(request), _sector(request)
+    scan = _requested_scan(request)
     results = _results(scan)
-    sector = request.GET.get("sector", "")
-    if sector in Sector.values:
+    if sector:
         results = results.filter(sector=sector)
-    if request.GET.get("organisation"):
-        results = results.filter(organisation__slug=request.GET["organisation"][:320])
+    slug = request.GET.get("organisation", "")
+    if slug:
+        if not Organisation.objects.filter(slug=slug[:320]).exists():
+            raise LookupError(f"no organisation with slug {slug[:100]!r}")
+        results = results.filter(organisation__slug=slug)
     query = queries.clean_query(request.GET.get("q", ""))
     if query:
         results = results.filter(domain_name__icontains=query) | results.filter(
             organisation__name__icontains=query
         )
-    delimiter = _delimiter(request)
-    lines = csv_lines(DOMAIN_COLUMNS, domain_rows(results), delimiter, _scan_comments(scan))
-    return _stream(lines, f"domeinen-{scan.pk}.csv")
-
-
-@require_safe
-def organisations_csv(request: HttpRequest) -> StreamingHttpResponse:
-    scan = _scan_or_latest(request)
-    sector = request.GET.get("sector", "")
-    rows = organisation_export_rows(scan, sector if sector in Sector.values else None)
-    lines = csv_lines(ORGANISATION_COLUMNS, rows, _delimiter(request), _scan_comments(scan))
-    return _stream(lines, f"organisaties-{scan.pk}.csv")
-
-
-@require_safe
-def sectors_csv(request: HttpRequest) -> StreamingHttpResponse:
-    scan = _scan_or_latest(request)
-    delimiter = _delimiter(request)
-    rows = sector_rows(scan, decimal_comma=delimiter == ";")
-    lines = csv_lines(SECTOR_COLUMNS, rows, delimiter, _scan_comments(scan))
-    return _stream(lines, f"sectoren-{scan.pk}.csv")
-
-
-@require_safe
-def scan_xlsx(request: HttpRequest, scan_id: int) -> FileResponse:
-    """The round export as XLSX (openpyxl write-only mode: rows go to disk, not memory)."""
-    from openpyxl import Workbook
-
-    scan = get_object_or_404(Scan, pk=scan_id, status=Scan.Status.FINISHED)
-    workbook = Workbook(write_only=True)
-    about = workbook.create_sheet("meting")
-    for comment in _scan_comments(scan):
-        key, _sep, value = comment.partition(": ")
-        about.append([key, neutralise(value)])
-    sheet = workbook.create_sheet("domeinen")
-    sheet.append(list(DOMAIN_COLUMNS))
-    for row in domain_rows(_results(scan)):
-        sheet.append([neutralise(cell) for cell in row])
-    spool = tempfile.TemporaryFile()
-    workbook.save(spool)
-    spool.seek(0)
-    response = FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"meting-{scan.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    lines = csv_lines(
+        header(DOMAIN_COLUMNS), domain_rows(results), delimiter, scan_metadata(scan, request)
     )
-    response["X-Checksum"] = scan.checksum or "-"
-    response["X-Methodology-Version"] = scan.methodology_version
-    return response
+    return csv_response(lines, f"domeinen-{scan.pk}.csv", FILTERED_MAX_AGE)
+
+
+@download
+def organisations_csv(request: HttpRequest) -> HttpResponse:
+    delimiter, sector = separator(request), _sector(request)
+    scan = _requested_scan(request)
+    rows = organisation_rows(scan, sector)
+    lines = csv_lines(header(ORGANISATION_COLUMNS), rows, delimiter, scan_metadata(scan, request))
+    return csv_response(lines, f"organisaties-{scan.pk}.csv", FILTERED_MAX_AGE)
+
+
+@download
+def sectors_csv(request: HttpRequest) -> HttpResponse:
+    delimiter = separator(request)
+    scan = _requested_scan(request)
+    rows = sector_rows(scan, delimiter)
+    lines = csv_lines(header(SECTOR_COLUMNS), rows, delimiter, scan_metadata(scan, request))
+    return csv_response(lines, f"sectoren-{scan.pk}.csv", FILTERED_MAX_AGE)
+
+
+@download
+def scan_xlsx(request: HttpRequest, scan_id: int) -> HttpResponse:
+    """The round export as XLSX: sheet `meting` (key, value) and sheet `domeinen`."""
+    scan = _scan_by_id(scan_id)
+    about = [("scan_name", scan.name), *scan_metadata(scan, request)]
+    domains = chain([header(DOMAIN_COLUMNS)], domain_rows(_results(scan)))
+    return xlsx_response(
+        {"meting": about, "domeinen": domains},
+        f"meting-{scan.pk}.xlsx",
+        FINISHED_MAX_AGE,
+        _round_headers(scan),
+    )

@@ -8,7 +8,6 @@ moves their frozen results in and out of the database.
 """
 
 import dataclasses
-import hashlib
 import logging
 import math
 import threading
@@ -27,6 +26,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from measurement import aggregation
+from measurement.checksum import CHECKSUM_COLUMNS, round_checksum_of
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION, HostJudgements, judge_domain
 from measurement.host_results import (
     PENDING,
@@ -456,17 +456,12 @@ def fail_scan(scan_id: int, reason: str) -> None:
 
 
 def round_checksum(scan: Scan) -> str:
-    """SHA-256 over the round's canonical result lines (docs/rounds.md): domain and verdicts."""
-    digest = hashlib.sha256()
-    digest.update(f"{scan.pk};{scan.name};{scan.methodology_version}\n".encode())
-    rows = (
-        scan.domain_results.filter(methodology_version=scan.methodology_version)
-        .order_by("domain_name")
-        .values_list("domain_name", "organisation__tooi", "sector", *VERDICT_FIELDS)
-    )
-    for row in rows.iterator(chunk_size=2000):
-        digest.update((";".join(str(v or "") for v in row) + "\n").encode())
-    return digest.hexdigest()
+    """SHA-256 over named columns of the round's CSV export (measurement/checksum.py)."""
+    rows = scan.domain_results.filter(methodology_version=scan.methodology_version).values_list(
+        "scan_id", "methodology_version", "domain_name", "organisation__tooi", "sector",
+        *CHECKSUM_COLUMNS[5:],
+    )  # fmt: skip
+    return round_checksum_of(rows.iterator(chunk_size=2000))
 
 
 # --- running a scan ---------------------------------------------------------------------

@@ -5,7 +5,14 @@ import io
 
 from django.urls import reverse
 
-from dashboard.exports import DOMAIN_COLUMNS, ORGANISATION_COLUMNS, SECTOR_COLUMNS, neutralise
+from dashboard.export_format import header, neutralise
+from dashboard.exports import DOMAIN_COLUMNS as DOMAIN_SPEC
+from dashboard.exports import ORGANISATION_COLUMNS as ORGANISATION_SPEC
+from dashboard.exports import SECTOR_COLUMNS as SECTOR_SPEC
+
+DOMAIN_COLUMNS = header(DOMAIN_SPEC)
+ORGANISATION_COLUMNS = header(ORGANISATION_SPEC)
+SECTOR_COLUMNS = header(SECTOR_SPEC)
 
 
 def read(response, delimiter=","):
