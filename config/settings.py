@@ -40,15 +40,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # the API documentation page's static files (no CDN)
     "measurement",
     "dashboard",
 ]
 
 MIDDLEWARE = [
+    "dashboard.middleware.PageCacheMiddleware",  # first: it sees every cookie set below
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "dashboard.locale_middleware.DutchFirstLocaleMiddleware",
+    "dashboard.language.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dashboard.middleware.ApiHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -58,7 +61,7 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Static files from our own origin in production; runserver serves them under DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 # The admin's path (not the well-known /admin/ that every scanner of the internet tries).
@@ -136,6 +139,16 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Open data records (DCAT-AP-NL) of the measurement rounds: docs/api.md.
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "CC0-1.0")
+if OPEN_DATA_LICENCE not in ("CC0-1.0", "CC-BY-4.0"):
+    raise ImproperlyConfigured("OPEN_DATA_LICENCE must be CC0-1.0 or CC-BY-4.0.")
+OPEN_DATA_PUBLISHER_NAME = env_str("OPEN_DATA_PUBLISHER_NAME", "Forum Standaardisatie")
+OPEN_DATA_PUBLISHER_URI = env_str(
+    "OPEN_DATA_PUBLISHER_URI", "https://identifier.overheid.nl/tooi/id/ministerie/mnre1034"
+)
+OPEN_DATA_CONTACT_EMAIL = env_str("OPEN_DATA_CONTACT_EMAIL", "info@forumstandaardisatie.nl")
 
 # Celery. No broker: scans run in-process (one asyncio event loop), the embedded default.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

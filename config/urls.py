@@ -1,11 +1,14 @@
-"""URL routes: the admin, the language switch and the dashboard."""
+"""URL routes: the admin, the language switch (a link), the JSON API and the dashboard."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from dashboard import language
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("taal/<str:code>/", language.choose_language, name="choose_language"),
+    path("api/v1/", include("dashboard.api_urls")),
     path("", include("dashboard.urls")),
 ]

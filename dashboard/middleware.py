@@ -1,4 +1,10 @@
-"""A strict Content Security Policy: everything from our own origin, no inline script."""
+"""Headers the site sets around its views: the Content Security Policy, the API's caching,
+ETags, HEAD and CORS, and the pages' caching."""
+
+from django.conf import settings
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+
+from dashboard.problems import problem
 
 from django.conf import settings
 
@@ -7,6 +13,9 @@ CSP = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "form-action 'self'; object-src 'none'"
 )
+API_PREFIX = "/api/"
+API_MAX_AGE = 300
+PAGE_MAX_AGE = 300
 
 
 class ContentSecurityPolicyMiddleware:
@@ -21,4 +30,67 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "geolocation=(), camera=(), microphone=()"
         )
+        return response
+
+
+class ApiHeadersMiddleware:
+    """For /api/: read-only (GET and HEAD), cacheable by anyone for five minutes, with a
+    strong ETag over the body (If-None-Match gives 304), open to every origin (CORS).
+
+    The answers do not depend on the language or on any cookie, so they vary by nothing
+    but their URL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"  # the same answer without its body (RFC 9110 9.3.2)
+        if request.method != "GET":
+            response = problem(405, "the API is read-only: GET and HEAD only")
+            response["Allow"] = "GET, HEAD"
+        else:
+            response = self._cacheable(request, self.get_response(request))
+        response["Access-Control-Allow-Origin"] = "*"
+        if head:
+            response.content = b""
+        return response
+
+    @staticmethod
+    def _cacheable(request, response):
+        if response.status_code != 200 or response.streaming:
+            return response
+        response["Cache-Control"] = f"public, max-age={API_MAX_AGE}"
+        if response["Content-Type"].startswith("application/json"):
+            set_response_etag(response)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+
+class PageCacheMiddleware:
+    """HTML pages: cacheable by anyone for five minutes when the page sets no cookie (it
+    has no form that needs a CSRF token) and the visitor chose no language; otherwise
+    private. First in MIDDLEWARE, so that it sees every cookie the others set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or not response.get("Content-Type", "").startswith("text/html")
+            or request.path.startswith("/admin/")
+            or "Cache-Control" in response
+        ):
+            return response
+        if response.cookies or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+            patch_cache_control(response, private=True)
+        else:
+            patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE)
         return response

@@ -1,8 +1,8 @@
-"""Dashboard routes: pages (Dutch paths), exports and the read-only JSON API."""
+"""Dashboard routes: pages (Dutch paths) and downloads; the JSON API is in api_urls.py."""
 
-from django.urls import include, path
+from django.urls import path
 
-from dashboard import exports, progress_views, views
+from dashboard import dcat, exports, progress_views, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -27,5 +27,6 @@ urlpatterns = [
     path("export/domeinen.csv", exports.domains_csv, name="export_domains_csv"),
     path("export/organisaties.csv", exports.organisations_csv, name="export_organisations_csv"),
     path("export/sectoren.csv", exports.sectors_csv, name="export_sectors_csv"),
-    path("api/v1/", include("dashboard.api_urls")),
+    path("export/meting/<int:scan_id>.jsonld", dcat.scan_dcat, name="export_scan_dcat"),
+    path("export/catalogus.jsonld", dcat.catalogue, name="export_catalogue"),
 ]

@@ -195,3 +195,41 @@ def test_bad_download_filters_are_400_problems_like_the_api(client, hostile_roun
         ("/export/meting/999999.xlsx", {}),
     ):
         assert client.get(url, params).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("licence", "uri"),
+    [
+        ("CC0-1.0", "http://creativecommons.org/publicdomain/zero/1.0/deed.nl"),
+        ("CC-BY-4.0", "http://creativecommons.org/licenses/by/4.0/deed.nl"),
+    ],
+)
+def test_each_round_has_a_dcat_record_with_licence_method_checksum_and_downloads(
+    client, hostile_round, settings, licence, uri
+):
+    settings.OPEN_DATA_LICENCE = licence
+    response = client.get(f"/export/meting/{hostile_round.pk}.jsonld")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/ld+json"
+    record = response.json()
+    assert record["@type"] == "dcat:Dataset"
+    assert record["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
+    assert record["dct:license"] == {"@id": uri}
+    assert record["owl:versionInfo"] == hostile_round.methodology_version
+    assert record["adms:identifier"]["skos:notation"] == hostile_round.checksum
+    assert record["dct:title"]["@value"].endswith(ROUND_NAME)
+    downloads = [d["dcat:downloadURL"]["@id"] for d in record["dcat:distribution"]]
+    assert len(downloads) == 3
+    for distribution in record["dcat:distribution"]:
+        assert distribution["dct:license"] == {"@id": uri}
+    for url in downloads:
+        answer = client.get(url.removeprefix("http://testserver"))
+        assert answer.status_code == 200, url
+        assert answer["X-Checksum"] == hostile_round.checksum
+    catalogue = client.get("/export/catalogus.jsonld").json()
+    assert [d["@id"] for d in catalogue["dcat:dataset"]] == [record["@id"]]
+
+
+def test_only_finished_rounds_have_a_dcat_record(client, cast):
+    assert client.get(f"/export/meting/{cast.latest.pk}.jsonld").status_code == 404
+    assert client.get(f"/export/meting/{cast.round.pk}.jsonld").status_code == 200

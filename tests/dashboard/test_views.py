@@ -130,7 +130,7 @@ def test_the_methodology_page_states_the_rules_in_dutch_and_english(client, cast
     dutch = client.get(reverse("dashboard:methodology")).content.decode()
     assert "voldoet / (voldoet + voldoet niet)" in dutch
     assert "1.0" in dutch  # the version history
-    client.post(reverse("set_language"), {"language": "en", "next": "/methode/"})
+    client.get(reverse("choose_language", args=["en"]), {"next": "/methode/"})
     english = client.get(reverse("dashboard:methodology")).content.decode()
     assert "pass / (pass + fail)" in english
     assert 'lang="en"' in english
@@ -150,16 +150,16 @@ def test_every_page_carries_a_content_security_policy_without_inline_script(clie
         assert "<script>" not in html and " style=" not in html
 
 
-def test_every_page_has_a_language_switch_with_csrf_and_a_skip_link(client, cast):
-    html = client.get("/").content.decode()
-    assert 'action="/i18n/setlang/"' in html
-    assert 'name="csrfmiddlewaretoken"' in html
+def test_every_page_has_a_language_switch_link_and_a_skip_link(client, cast):
+    html = client.get("/methode/?x=1").content.decode()
+    assert 'href="/taal/en/?next=/methode/%3Fx%3D1" lang="en" hreflang="en"' in html
+    assert 'name="csrfmiddlewaretoken"' not in html  # no form, so no CSRF cookie
     assert 'href="#main"' in html
     assert '<html lang="nl">' in html
 
 
 def test_the_language_switch_shows_the_overview_in_english(client, cast):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    response = client.get(reverse("choose_language", args=["en"]), {"next": "/"}, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="en">' in html
@@ -299,5 +299,5 @@ def test_the_overview_lists_measurement_rounds_with_their_exports(client, cast):
 def test_pages_start_in_dutch_whatever_the_browser_asks_and_keep_the_chosen_language(client):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert page.headers["Content-Language"] == "nl"
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.get("/taal/en/", {"next": "/"})
     assert client.get("/").headers["Content-Language"] == "en"
