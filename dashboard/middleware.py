@@ -6,8 +6,6 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 
 from dashboard.problems import problem
 
-from django.conf import settings
-
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
@@ -85,7 +83,7 @@ class PageCacheMiddleware:
             request.method not in ("GET", "HEAD")
             or response.status_code != 200
             or not response.get("Content-Type", "").startswith("text/html")
-            or request.path.startswith("/admin/")
+            or request.path.startswith("/" + settings.ADMIN_PATH)
             or "Cache-Control" in response
         ):
             return response
