@@ -32,6 +32,21 @@ CHECKSUM_COLUMNS = (
     "tls_rpt",
 )
 
+# The DomainResult fields behind CHECKSUM_COLUMNS, in the same order.
+CHECKSUM_FIELDS = (
+    "scan_id",
+    "methodology_version",
+    "domain_name",
+    "organisation__tooi",
+    "sector",
+    *CHECKSUM_COLUMNS[5:],
+)
+
+
+def checksum_of_results(results) -> str:
+    """The checksum of a round's DomainResults (a queryset), as stored when it freezes."""
+    return round_checksum_of(results.values_list(*CHECKSUM_FIELDS).iterator(chunk_size=2000))
+
 
 def round_checksum_of(rows: Iterable[Iterable]) -> str:
     """The checksum over rows of CHECKSUM_COLUMNS values (None counts as empty)."""

@@ -26,7 +26,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from measurement import aggregation
-from measurement.checksum import CHECKSUM_COLUMNS, round_checksum_of
+from measurement.checksum import checksum_of_results
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION, HostJudgements, judge_domain
 from measurement.host_results import (
     PENDING,
@@ -457,11 +457,9 @@ def fail_scan(scan_id: int, reason: str) -> None:
 
 def round_checksum(scan: Scan) -> str:
     """SHA-256 over named columns of the round's CSV export (measurement/checksum.py)."""
-    rows = scan.domain_results.filter(methodology_version=scan.methodology_version).values_list(
-        "scan_id", "methodology_version", "domain_name", "organisation__tooi", "sector",
-        *CHECKSUM_COLUMNS[5:],
-    )  # fmt: skip
-    return round_checksum_of(rows.iterator(chunk_size=2000))
+    return checksum_of_results(
+        scan.domain_results.filter(methodology_version=scan.methodology_version)
+    )
 
 
 # --- running a scan ---------------------------------------------------------------------

@@ -115,6 +115,8 @@ def test_unknown_paths_and_methods_answer_problem_json_not_html(client, cast):
         assert response["Content-Type"] == "application/problem+json"
         assert response.json()["status"] == status
     assert client.post("/api/v1/organisations/")["Allow"] == "GET, HEAD"
+    redirect = client.get("/api/v1/scans", {"kind": "round"})
+    assert redirect.status_code == 301 and redirect["Location"] == "/api/v1/scans/?kind=round"
 
 
 def test_the_document_is_generated_from_the_code_that_serves_the_api(document):
