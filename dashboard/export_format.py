@@ -25,7 +25,7 @@ from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 # What a metadata value may hold: codes, numbers, ISO dates, hex digests and URLs.
-SAFE_METADATA = re.compile(r"[A-Za-z0-9_.:/+\-?=&%]*")
+SAFE_METADATA = re.compile(r"[A-Za-z0-9_.:/+\-?=&%\[\]]*")
 SEPARATORS = {"": ",", "comma": ",", "semicolon": ";"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

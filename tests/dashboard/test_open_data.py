@@ -233,3 +233,12 @@ def test_each_round_has_a_dcat_record_with_licence_method_checksum_and_downloads
 def test_only_finished_rounds_have_a_dcat_record(client, cast):
     assert client.get(f"/export/meting/{cast.latest.pk}.jsonld").status_code == 404
     assert client.get(f"/export/meting/{cast.round.pk}.jsonld").status_code == 200
+
+
+def test_a_metadata_line_takes_an_ipv6_host_and_refuses_free_text():
+    from dashboard.export_format import metadata_line
+
+    assert metadata_line("source", "http://[::1]:8000/api/v1/scans/1/").startswith("# source: ")
+    for text in ("Meting 2027, definitief", 'a "b"', "a;b", "a\nb"):
+        with pytest.raises(ValueError):
+            metadata_line("scan_name", text)
