@@ -1,8 +1,6 @@
 """Thin views of progress: the round comparison (page and CSV), the yearly report (page and
 PDF) and the mail providers."""
 
-import csv
-import io
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -13,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dashboard import charts, exports, mailproviders, progress, queries, trends
+from dashboard import charts, export_format, mailproviders, progress, queries, trends
 from measurement.models import SIDE_BY_SIDE, Scan, Sector
 
 
@@ -83,39 +81,24 @@ COMPARISON_COLUMNS = (
 )
 
 
-def comparison_lines(comments: list[str], rows) -> str:
-    """Comment lines, the header of stable column codes, then the rows (the export's form).
-
-    Text cells are neutralised against spreadsheet formulas as in the exports; numbers
-    are written as numbers, so that a negative change stays a number.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for comment in comments:
-        buffer.write(f"# {exports.neutralise(comment)}\r\n")
-    writer.writerow(COMPARISON_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            ["" if v is None else (exports.neutralise(v) if isinstance(v, str) else v) for v in row]
-        )
-    return buffer.getvalue()
-
-
 @require_safe
 def comparison_csv(request: HttpRequest) -> HttpResponse:
-    """The comparison's shares per sector and standard, in the export module's CSV form."""
+    """The comparison's shares per sector and standard, written as every export is
+    (export_format: metadata lines without free text, text quoted, numbers as numbers)."""
     before, after = _pair(request)
     result = progress.compare(before, after)
-    comments = [
-        f"before: {before.pk} {before.name} ({before.created_at.date().isoformat()})",
-        f"after: {after.pk} {after.name} ({after.created_at.date().isoformat()})",
-        f"methodology_version: {before.methodology_version} / {after.methodology_version}",
+    metadata = [
+        (f"{side}_{key}", value)
+        for side, scan in (("before", before), ("after", after))
+        for key, value in (
+            ("scan_id", scan.pk),
+            ("scan_date", scan.created_at),
+            ("methodology_version", scan.methodology_version),
+        )
     ]
-    body = comparison_lines(comments, comparison_rows(result))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    lines = export_format.csv_lines(COMPARISON_COLUMNS, comparison_rows(result), ",", metadata)
     name = f"vergelijking-{before.pk}-{after.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return export_format.csv_response(lines, name, max_age=300)
 
 
 def _report_context(scan: Scan) -> dict:
