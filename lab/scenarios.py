@@ -644,6 +644,13 @@ def _verdict_rules_2026_2() -> list[Scenario]:
                 f"v=TLSRPTv10; rua=mailto:b@tls-rpt-beside-v10.{TLD}",
             ),
         ),
+        _mail(
+            "tls-rpt-bang-size",
+            "A TLS-RPT rua with DMARC's !10m size suffix: RFC 8460 wants '!' %-encoded, so "
+            "the field is no rua and the record has none",
+            {"tls_rpt": "fail"},
+            tls_rpt_txt=(f"v=TLSRPTv1; rua=mailto:tlsrpt@tls-rpt-bang-size.{TLD}!10m",),
+        ),
     ]
 
 

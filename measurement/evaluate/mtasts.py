@@ -104,8 +104,9 @@ _MX_PATTERN = re.compile(
     r"(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
 )
 _MAX_AGE = re.compile(r"[0-9]{1,10}")
-# sts-policy-vchar: VCHAR or UTF-8 beyond ASCII, with inner WSP (section 3.2 ABNF).
-_VALUE = re.compile(r"[^\x00-\x20\x7f](?:[^\x00-\x08\x0a-\x1f\x7f]*[^\x00-\x20\x7f])?")
+# sts-policy-ext-value: sts-policy-vchar (VCHAR or UTF-8 beyond ASCII) with inner spaces,
+# %x20 only, no tab (section 3.2 ABNF).
+_VALUE = re.compile(r"[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,11 @@ from measurement.probe.observations import DnssecStatus, TlsRptObservation
 CHECK = "tls_rpt"
 _EXT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
 _EXT_VALUE = re.compile(r"[\x21-\x3a\x3c\x3e-\x7e]+")  # no '=', ';', space or controls
-# RFC 3986 URI characters (unreserved, reserved, '%'); ',' and ';' must be percent-encoded
-# inside a rua URI because they delimit (RFC 8460 section 3).
-_URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+=%]+")
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+=%]+")
+# RFC 3986 URI characters (unreserved, reserved, '%'), less the three that RFC 8460
+# section 3 says MUST be percent-encoded in a tlsrpt-uri: ',' and ';' delimit, and '!'
+# (unlike DMARC's rua, TLS-RPT has no "!size" suffix: "mailto:a@b.nl!10m" is no tlsrpt-uri).
+_URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@$&'()*+=%]+")
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#\[\]@$&'()*+=%]+")
 _ADDR = re.compile(r"[^@\s]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
@@ -33,7 +34,7 @@ def rua_uri_usable(uri: str) -> bool:
     scheme, _, rest = uri.partition(":")
     scheme = scheme.lower()
     if scheme == "mailto":
-        return bool(_ADDR.fullmatch(rest.split("?", 1)[0].split("!", 1)[0]))
+        return bool(_ADDR.fullmatch(rest.split("?", 1)[0]))
     if scheme == "https":
         try:
             return bool(urlsplit(uri).hostname)
@@ -65,6 +66,11 @@ def parse_tlsrpt_record(text: str) -> TlsRptRecord:
         else:
             raise ValueError(f"field {field_text[:80]!r} is not rua=<URIs> or name=value")
     if not found_rua:
+        not_uris = next((v for n, v in extensions if n == "rua"), None)
+        if not_uris is not None:
+            raise ValueError(
+                f"rua={not_uris[:80]} is no list of URIs (',', ';' and '!' must be %-encoded)"
+            )
         raise ValueError("no rua field with URIs")
     usable = tuple(uri for uri in rua if rua_uri_usable(uri))
     if not usable:

@@ -47,6 +47,14 @@ def test_every_catalogue_scenario_gets_its_expected_verdicts(scanned, scenario):
 
 
 @pytest.mark.django_db
+def test_a_rua_with_an_unencoded_exclamation_point_is_invalid_not_missing(scanned):
+    # RFC 8460 section 3: the record is served and read, but "rua=...!10m" is no rua.
+    scan, _ = scanned
+    result = DomainResult.objects.get(scan=scan, domain_name="tls-rpt-bang-size.example")
+    assert result.reasons["tls_rpt"] == ["tls_rpt_invalid"]
+
+
+@pytest.mark.django_db
 def test_the_scan_finishes_with_every_domain_judged_exactly_once(scanned):
     scan, _ = scanned
     scan.refresh_from_db()

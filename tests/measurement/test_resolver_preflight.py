@@ -160,3 +160,22 @@ def test_a_retest_on_the_workers_through_a_non_validating_resolver_fails_the_sca
     assert scan.status == Scan.Status.FAILED
     assert "does not validate" in scan.failure_reason
     assert not DomainResult.objects.filter(judged_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_scheduled_scan_is_refused_before_anything_is_sent_to_the_workers(lab, plain_resolver):
+    from measurement import tasks
+
+    register_scenarios([lab.scenario("dane-ee")])
+    # Celery beat's task, called as a worker would: the pre-flight runs before the first
+    # `advance` is sent (without it, the tests' eager Celery would run the whole scan).
+    settings = {
+        **lab_settings(lab, SCANNER_RESOLVER=plain_resolver),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
+    with override_settings(**settings), pytest.raises(preflight.ResolverNotUsable):
+        tasks.scheduled_scan()
+    scan = Scan.objects.get()
+    assert (scan.kind, scan.status) == (Scan.Kind.SCHEDULED, Scan.Status.FAILED)
+    assert "without the AD bit" in scan.failure_reason
+    assert not DomainResult.objects.filter(judged_at__isnull=False).exists()

@@ -318,11 +318,24 @@ def test_digests_compete_only_within_one_usage_and_selector(pki, other):
     assert result.matched_record == dane.presentation(good)
 
 
-def test_a_stronger_digest_of_the_wrong_length_does_not_supersede(pki):
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param(dane.TlsaRecord(3, 1, 2, b"\x01" * 32), id="sha512-of-32-bytes"),
+        pytest.param(dane.TlsaRecord(3, 1, 2, b""), id="sha512-empty"),
+        # A matching type no client supports is no digest a client could prefer.
+        pytest.param(dane.TlsaRecord(3, 1, 3, b"\x01" * 64), id="unknown-matching-type"),
+        pytest.param(dane.TlsaRecord(3, 1, 255, b"\x01" * 64), id="private-matching-type"),
+    ],
+)
+def test_a_stronger_digest_that_is_unusable_does_not_supersede(pki, broken):
+    # RFC 7671 section 9 picks the strongest digest among the records the client can use:
+    # a malformed record or an unknown matching type is discarded first (as OpenSSL does
+    # when it loads the RRset), so the good SHA-256 record still counts.
     good = record_for(pki.leaf, 3, 1, 1)
-    broken = dane.TlsaRecord(3, 1, 2, b"\x01" * 32)
     assert dane.superseded_digests((good, broken)) == frozenset()
-    assert dane.match_chain((good, broken), pki.chain(pki.leaf), MX, NOW).matched
+    result = dane.match_chain((good, broken), pki.chain(pki.leaf), MX, NOW)
+    assert result.matched and result.matched_record == dane.presentation(good)
 
 
 def test_a_superseded_digest_does_not_count_for_rollover(pki):

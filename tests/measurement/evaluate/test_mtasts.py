@@ -114,6 +114,8 @@ def test_a_good_policy_parses_with_crlf_and_with_mixed_line_ends():
         ("version: STSv1\nmode: enforce\nmx:\nmax_age: 1\n", "line 3: bad or empty"),
         ("version= STSv1\nmode: enforce\nmx: a.nl\nmax_age: 1\n", "line 1: not 'key: value'"),
         ("version: STSv1\rmode: enforce\nmx: a.nl\nmax_age: 1\n", "line 1"),
+        # sts-policy-ext-value allows inner spaces (%x20) but no tab.
+        ("version: STSv1\nmode: enforce\nmx: a.nl\nmax_age: 1\nnote: a\tb\n", "line 5: bad"),
     ],
 )
 def test_a_broken_policy_reports_the_bad_line(text, error_fragment):
@@ -145,6 +147,18 @@ def test_mx_may_repeat_and_unknown_keys_are_ignored():
     assert policy.valid
     assert len(policy.mx) == 3
     assert policy.extensions == (("x-note", "hello world"),)
+
+
+def test_tabs_after_the_colon_and_at_the_end_of_a_line_are_whitespace():
+    # sts-policy-field-delim = ":" *WSP, and *WSP may follow every field.
+    policy = mtasts.parse_policy("version:\tSTSv1\t\nmode: enforce \nmx:\ta.nl\nmax_age: 1\t\n")
+    assert policy.valid, policy.errors
+    assert (policy.version, policy.mode, policy.mx, policy.max_age) == (
+        "STSv1",
+        "enforce",
+        ("a.nl",),
+        1,
+    )
 
 
 def test_mode_none_needs_no_mx():

@@ -18,7 +18,8 @@ from measurement.probe.observations import DnsAnswer, DnssecStatus, TlsRptObserv
             "v=TLSRPTv1; rua=mailto:a@example.nl , https://r.example.nl/x",
             ("mailto:a@example.nl", "https://r.example.nl/x"),
         ),
-        ("v=TLSRPTv1; rua=mailto:a@example.nl!10m", ("mailto:a@example.nl!10m",)),
+        # An exclamation point percent-encoded is part of the URI, as RFC 8460 section 3 asks.
+        ("v=TLSRPTv1; rua=mailto:a%21b@example.nl", ("mailto:a%21b@example.nl",)),
         ("v=TLSRPTv1; rua=ftp://x.nl/r,mailto:a@example.nl", ("mailto:a@example.nl",)),
         ("v=TLSRPTv1; rua=mailto:a@example.nl; ext=1", ("mailto:a@example.nl",)),
         # RFC 8460 section 3: 1*(field-delim tlsrpt-field) lets rua repeat, and extensions
@@ -65,6 +66,29 @@ def test_an_invalid_tls_rpt_record_is_refused(text):
         tlsrpt.parse_tlsrpt_record(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # RFC 8460 section 3: in a tlsrpt-uri ',', ';' and '!' MUST be percent-encoded.
+        # DMARC's "!size" suffix does not exist in TLS-RPT; reports to "a@example.nl!10m"
+        # would not arrive.
+        "v=TLSRPTv1; rua=mailto:a@example.nl!10m",
+        "v=TLSRPTv1; rua=https://r.example.nl/tls!rpt",
+        "v=TLSRPTv1; rua=mailto:a@example.nl!10m,mailto:b@example.nl!1k",
+    ],
+)
+def test_an_unencoded_exclamation_point_is_no_rua_uri(text):
+    with pytest.raises(ValueError, match="no list of URIs"):
+        tlsrpt.parse_tlsrpt_record(text)
+
+
+def test_an_unencoded_exclamation_point_beside_a_good_rua_leaves_only_the_good_one():
+    record = tlsrpt.parse_tlsrpt_record(
+        "v=TLSRPTv1; rua=mailto:a@example.nl!10m; rua=mailto:b@example.nl"
+    )
+    assert record.usable_rua == ("mailto:b@example.nl",)
+
+
 def answer(*records, rcode="NOERROR", status=DnssecStatus.SECURE) -> TlsRptObservation:
     return TlsRptObservation(
         "example.nl", DnsAnswer("_smtp._tls.example.nl", "TXT", rcode, status, records)
@@ -79,6 +103,11 @@ def answer(*records, rcode="NOERROR", status=DnssecStatus.SECURE) -> TlsRptObser
         (answer(rcode="NXDOMAIN"), CheckOutcome.FAIL, ("tls_rpt_missing",)),
         (answer("v=spf1 -all"), CheckOutcome.FAIL, ("tls_rpt_missing",)),
         (answer("v=TLSRPTv1; rua=r@example.nl"), CheckOutcome.FAIL, ("tls_rpt_invalid",)),
+        (
+            answer("v=TLSRPTv1; rua=mailto:r@example.nl!10m"),
+            CheckOutcome.FAIL,
+            ("tls_rpt_invalid",),
+        ),
         (
             answer("v=TLSRPTv1; rua=mailto:r@example.nl", "v=TLSRPTv1; rua=mailto:s@example.nl"),
             CheckOutcome.FAIL,
