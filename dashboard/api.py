@@ -17,6 +17,7 @@ from pydantic import Field
 
 from dashboard import api_schemas as s
 from dashboard import queries
+from dashboard.middleware import API_VERSION
 from dashboard.problems import PROBLEM_TYPE, problem
 from measurement.domains import InvalidDomain, normalise_domain
 from measurement.models import (
@@ -55,7 +56,7 @@ class DocumentedAPI(NinjaAPI):
 
 api = DocumentedAPI(
     title="Mailbeveiliging overheid API",
-    version="1",
+    version=API_VERSION,
     description=DESCRIPTION,
     urls_namespace="api",
     openapi_url="/openapi.json",

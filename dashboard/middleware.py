@@ -13,6 +13,9 @@ CSP = (
 )
 API_PREFIX = "/api/"
 API_MAX_AGE = 300
+# The full version of the API (its major version is the /v1/ in the path); sent as the
+# API-Version header on every answer (NL API Design Rules, API-57).
+API_VERSION = "1.0.0"
 PAGE_MAX_AGE = 300
 
 
@@ -33,7 +36,8 @@ class ContentSecurityPolicyMiddleware:
 
 class ApiHeadersMiddleware:
     """For /api/: read-only (GET and HEAD), cacheable by anyone for five minutes, with a
-    strong ETag over the body (If-None-Match gives 304), open to every origin (CORS).
+    strong ETag over the body (If-None-Match gives 304), open to every origin (CORS), with
+    the API's full version in the API-Version header.
 
     The answers do not depend on the language or on any cookie, so they vary by nothing
     but their URL.
@@ -54,6 +58,7 @@ class ApiHeadersMiddleware:
         else:
             response = self._cacheable(request, self.get_response(request))
         response["Access-Control-Allow-Origin"] = "*"
+        response["API-Version"] = API_VERSION
         if head:
             response.content = b""
         return response

@@ -51,6 +51,8 @@ def _validated(client, openapi: OpenAPI, url: str, params=None, status: int = 20
     if status == 200:
         openapi.validate_request(request)
     openapi.validate_response(request, DjangoOpenAPIResponse(response))
+    # NL API Design Rules (API-57): the full version on every answer, as the document says
+    assert response["API-Version"] == openapi.spec["info"]["version"] == "1.0.0"
     return response.json()
 
 
@@ -114,6 +116,7 @@ def test_unknown_paths_and_methods_answer_problem_json_not_html(client, cast):
         assert response.status_code == status
         assert response["Content-Type"] == "application/problem+json"
         assert response.json()["status"] == status
+        assert response["API-Version"] == "1.0.0"
     assert client.post("/api/v1/organisations/")["Allow"] == "GET, HEAD"
     redirect = client.get("/api/v1/scans", {"kind": "round"})
     assert redirect.status_code == 301 and redirect["Location"] == "/api/v1/scans/?kind=round"
