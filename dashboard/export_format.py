@@ -34,7 +34,8 @@ class BadFilter(ValueError):
     """A filter or option of a download that is malformed (answered with 400)."""
 
 
-def _same(value):
+def same(value):
+    """The stored value as it is (the default rendering)."""
     return value
 
 
@@ -48,7 +49,7 @@ class Column:
 
     name: str
     source: str
-    render: Callable = _same
+    render: Callable = same
 
 
 def header(columns: Iterable[Column]) -> list[str]:
@@ -63,10 +64,13 @@ def neutralise(value) -> str:
 
 def csv_cell(value):
     """The CSV form of a cell: numbers stay numbers (unquoted), dates ISO 8601 text."""
-    if value is None or isinstance(value, bool):
-        return "" if value is None else str(value).lower()
-    if isinstance(value, int | float):
+    kind = type(value)  # exact types first: this runs for every cell of every export
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    if kind is int or kind is float:
         return value
+    if value is None or kind is bool:
+        return "" if value is None else str(value).lower()
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return neutralise(value)

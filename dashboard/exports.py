@@ -21,6 +21,7 @@ from dashboard.export_format import (
     csv_response,
     decimal,
     header,
+    same,
     separator,
     xlsx_response,
 )
@@ -94,16 +95,22 @@ SECTOR_COLUMNS = tuple(
 
 
 def rendered(columns: tuple[Column, ...], rows) -> Iterator[list]:
-    """Each row (a dict keyed by the columns' sources) as cell values in column order."""
+    """Each row (its stored values in column order) as cell values."""
+    renders = [column.render for column in columns]
     for row in rows:
-        yield [column.render(row[column.source]) for column in columns]
+        yield [v if render is same else render(v) for render, v in zip(renders, row, strict=True)]
+
+
+def from_dict(columns: tuple[Column, ...], row: dict) -> list:
+    """A row built in Python (a dict keyed by the columns' sources) in column order."""
+    return [row[column.source] for column in columns]
 
 
 def domain_rows(results: QuerySet[DomainResult]) -> Iterator[list]:
     """The rows of DOMAIN_COLUMNS, read from the database in chunks."""
     query = (
         results.annotate(mx_list=KeyTransform("mx", "evidence"))
-        .values(*(column.source for column in DOMAIN_COLUMNS))
+        .values_list(*(column.source for column in DOMAIN_COLUMNS))
         .order_by("sector", "organisation__name", "domain_name")
     )
     return rendered(DOMAIN_COLUMNS, query.iterator(chunk_size=5000))
@@ -122,7 +129,7 @@ def organisation_rows(scan: Scan, sector: str | None = None) -> Iterator[list]:
         }  # fmt: skip
         for check, entry in org.checks.items():
             row |= {f"{check}_{part}": value for part, value in entry.items()}
-        yield from rendered(ORGANISATION_COLUMNS, [row])
+        yield from rendered(ORGANISATION_COLUMNS, [from_dict(ORGANISATION_COLUMNS, row)])
 
 
 def sector_rows(scan: Scan, delimiter: str = ",") -> Iterator[list]:
@@ -138,7 +145,7 @@ def sector_rows(scan: Scan, delimiter: str = ",") -> Iterator[list]:
                 "organisations_measured": f.organisations_measured,
                 "organisations_compliant": f.organisations_compliant,
             }  # fmt: skip
-            yield from rendered(SECTOR_COLUMNS, [row])
+            yield from rendered(SECTOR_COLUMNS, [from_dict(SECTOR_COLUMNS, row)])
 
 
 # --- filters ---------------------------------------------------------------------------
