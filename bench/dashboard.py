@@ -4,7 +4,7 @@
 
 Fills its own PostgreSQL database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/bench_dashboard) with COPY, aggregates every scan with
-measurement.aggregation.aggregate_scan, then prints the median server time of 20 requests
+measurement.scan.store.store_aggregates, then prints the median server time of 20 requests
 (Django's test Client, in process) for the overview, a sector page and a scorecard, and
 the rows/s of the round CSV export. Targets (issue 6): < 100 ms each, > 10,000 rows/s.
 With --keep an existing filled database is reused.
@@ -108,8 +108,8 @@ def evidence_for(domain: str, host: str, secure: bool, tlsa: bool, mode: str) ->
 def fill(domains_total: int, weeks: int) -> None:
     from django.db import connection, transaction
 
-    from measurement.aggregation import aggregate_scan
     from measurement.models import Domain, HostResult, Organisation, Scan
+    from measurement.scan.store import store_aggregates
 
     rng = random.Random(2026)
     started = time.perf_counter()
@@ -210,7 +210,7 @@ def fill(domains_total: int, weeks: int) -> None:
                 )
                 for n, host in enumerate(PROVIDERS)
             )  # fmt: skip
-        aggregate_scan(scan)
+        store_aggregates(scan, scan.methodology_version)
         print(f"scan {week + 1}/{weeks}: {len(domains)} results "
               f"({time.perf_counter() - t0:.1f} s)", flush=True)  # fmt: skip
     with connection.cursor() as cursor:

@@ -229,16 +229,16 @@ def child_embedded(count: int) -> None:
     setup_django()
     from django.core.management import call_command
 
-    from measurement import pipeline
     from measurement.models import Scan
+    from measurement.scan import door
 
     call_command("migrate", verbosity=0)
     register(count)
     machine = MachineCpu()
     cpu0, wall0 = cpu_seconds(resource.RUSAGE_SELF), time.monotonic()
     children0 = cpu_seconds(resource.RUSAGE_CHILDREN)
-    scan = pipeline.plan_scan(kind=Scan.Kind.ON_DEMAND)
-    scan = pipeline.run_scan_in_process(scan.pk)
+    scan = door.plan(kind=Scan.Kind.ON_DEMAND)
+    scan = door.run(scan.pk)
     wall, cpu = time.monotonic() - wall0, cpu_seconds(resource.RUSAGE_SELF) - cpu0
     busy = machine.stop()
     # The observer child process (SCANNER_PROCESS_MIN_DOMAINS), joined by now.

@@ -203,9 +203,9 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _retest_function():
-    """measurement.pipeline.request_retest, or None when the pipeline is not installed."""
+    """The door's request_retest, or None when the scan machinery is not installed."""
     try:
-        from measurement.pipeline import RetestRateLimited, request_retest
+        from measurement.scan.door import RetestRateLimited, request_retest
     except ImportError:
         return None, None
     return request_retest, RetestRateLimited

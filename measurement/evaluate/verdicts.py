@@ -15,6 +15,7 @@ from measurement.evaluate import dane, mtasts, pkix, tlsrpt
 from measurement.evaluate.dane import Rollover
 from measurement.evaluate.mtasts import MxCertificate
 from measurement.evaluate.outcomes import CheckOutcome, Verdict, combine, unique
+from measurement.probe.dns import MAX_MX_HOSTS  # at most 10 MX hosts tested, by preference
 from measurement.probe.observations import (
     DnsAnswer,
     DnssecStatus,
@@ -28,7 +29,6 @@ from measurement.probe.observations import (
 log = logging.getLogger(__name__)
 
 METHODOLOGY_VERSION = "2026.2"
-MAX_MX_HOSTS = 10  # DESIGN.md section 2: at most 10 MX hosts tested, by preference
 
 DOMAIN_CHECKS = (
     "mx",

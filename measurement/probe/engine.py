@@ -1,9 +1,8 @@
 """Runs a scan's network work in one event loop: resolve domains, probe each (host, IP) once.
 
-DESIGN.md section 1, steps 2 and 3. observe_domains does both phases for a list of
-domains, streaming results; resolve_domains, probe_pairs and assemble are the same
-phases apart, so the pipeline can spread them over workers. Nothing here raises: every
-failure is an Outcome or a DNS status in the observations.
+DESIGN.md section 1, steps 2 and 3. observe_domains does both for a list of domains,
+streaming each domain as it is done; the scan machinery (measurement.scan) runs it.
+Nothing here raises: every failure is an Outcome or a DNS status in the observations.
 """
 
 import asyncio
@@ -11,7 +10,6 @@ import contextlib
 import dataclasses
 import ipaddress
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -101,7 +99,6 @@ class _Run:
         self.limiter = limiter or LocalAddressLimiter(config.address_gap)
         self.connections = asyncio.Semaphore(config.concurrency)
         self._hosts: dict[str, asyncio.Task[HostObservation]] = {}
-        self.known_hosts: Mapping[str, HostObservation] = {}
         # Set when several runs (workers) share one scan: it decides whether this run
         # probes a pair itself (given the probe to run) or takes another run's result.
         self.shared_probe: SharedProbe | None = None
@@ -111,18 +108,6 @@ class _Run:
         self.resolver.close()
 
     # --- resolve ----------------------------------------------------------------------
-
-    async def resolve(self, domain: str) -> DomainObservation:
-        """A domain's DNS facts and MTA-STS policy, all at once (the phase pipeline)."""
-        try:
-            (mx, hosts), (tls_rpt, mta_sts) = await asyncio.gather(
-                self.mail_hosts(domain), self.policies(domain)
-            )
-        except Exception as exc:  # our bug: a domain with an unusable MX answer, logged
-            return failed_observation(domain, exc)
-        return DomainObservation(
-            domain=domain, mx=mx, hosts=tuple(hosts), mta_sts=mta_sts, tls_rpt=tls_rpt
-        )
 
     async def mail_hosts(
         self, domain: str, *, start_probes: bool = False
@@ -159,8 +144,6 @@ class _Run:
 
     def host(self, host: str) -> "asyncio.Task[HostObservation] | HostObservation":
         """Each MX host is resolved once per run, however many domains name it."""
-        if (known := self.known_hosts.get(host)) is not None:
-            return known
         if (task := self._hosts.get(host)) is None:
             # TLSA lives at _25._tcp whatever port the lab serves SMTP on (RFC 7672 2.2.3).
             task = asyncio.ensure_future(resolve_host(self.resolver, host))
@@ -210,22 +193,6 @@ class _Run:
             log.exception("probe of %s at %s failed", host, address)
             return SmtpObservation(host, address, Outcome.ERROR, f"{type(exc).__name__}: {exc}")
 
-    async def probe_address(self, address: str, hosts: list[str]) -> list[SmtpObservation]:
-        """All hosts at one address in turn, then the retries, each after the retry delay."""
-        results: dict[str, SmtpObservation] = {}
-        retry: list[tuple[str, float]] = []
-        for host in hosts:
-            obs = await self.attempt(host, address)
-            if is_retriable(obs):
-                retry.append((host, time.monotonic()))
-            results[host] = obs
-        for host, failed_at in retry:
-            wait = failed_at + self.config.retry_delay - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            results[host] = dataclasses.replace(await self.attempt(host, address), attempts=2)
-        return [results[host] for host in hosts]
-
 
 def failed_observation(domain: str, exc: Exception) -> DomainObservation:
     """A domain whose resolving raised (our bug): logged, and given out without facts."""
@@ -240,28 +207,6 @@ def _skip_reason(address: str, config: ProbeConfig) -> str:
     if not config.ipv6 and ipaddress.ip_address(address).version == 6:
         return "IPv6 probing is switched off"
     return ""
-
-
-# --- the phases, for the pipeline -------------------------------------------------------
-
-
-async def resolve_domains(
-    domains: list[str],
-    config: ProbeConfig,
-    *,
-    known_hosts: Mapping[str, HostObservation] | None = None,
-) -> list[DomainObservation]:
-    """Phase 2: the DNS facts (and MTA-STS policy) of each domain, probes still empty.
-
-    `known_hosts` holds MX hosts an earlier batch of the same scan resolved: DNS answers
-    are kept for the length of one scan, so batches do not ask for them again.
-    """
-    run = _Run(config)
-    run.known_hosts = known_hosts or {}
-    try:
-        return await _in_order(domains, run.resolve, config.domains_in_flight)
-    finally:
-        run.close()
 
 
 async def _all[T](items: "list[asyncio.Task[T] | T]") -> list[T]:
@@ -286,28 +231,6 @@ def pairs_to_probe(observations: Iterable[DomainObservation]) -> list[Pair]:
         for address in host.addresses
     }
     return list(pairs)
-
-
-async def probe_pairs(
-    pairs: Iterable[Pair], config: ProbeConfig, *, limiter: AddressLimiter | None = None
-) -> list[SmtpObservation]:
-    """Phase 3: probe each unique pair once; one task per address, so memory and the
-    per-IP limit follow the addresses in flight."""
-    run = _Run(config, limiter)
-    unique = list(dict.fromkeys(pairs))
-    by_address: dict[str, list[str]] = {}
-    for host, address in unique:
-        by_address.setdefault(address, []).append(host)
-    try:
-        per_address = await _in_order(
-            list(by_address.items()),
-            lambda item: run.probe_address(*item),
-            config.concurrency,
-        )
-    finally:
-        run.close()
-    found = {(obs.host, obs.address): obs for batch in per_address for obs in batch}
-    return [found[pair] for pair in unique]
 
 
 def assemble(
@@ -440,16 +363,3 @@ async def observe_domains(
         for task in tasks:
             task.cancel()
         run.close()
-
-
-async def _in_order[T, R](items: list[T], work: Callable[[T], Awaitable[R]], width: int) -> list[R]:
-    """work(item) for every item, at most `width` at a time; results in input order."""
-    results: list[R | None] = [None] * len(items)
-    position = iter(range(len(items)))
-
-    async def worker() -> None:
-        for index in position:
-            results[index] = await work(items[index])
-
-    await asyncio.gather(*(worker() for _ in range(min(width, len(items)))))
-    return results  # type: ignore[return-value]

@@ -1,7 +1,7 @@
 """The per-IP politeness limit of DESIGN.md section 3 for one event loop.
 
 At most one connection at a time to any one address, with a gap after each. Anything
-with an `async with limiter.slot(address):` method fits (measurement.address_limiter
+with an `async with limiter.slot(address):` method fits (measurement.scan.limiter
 holds the Redis-backed one shared by workers).
 """
 

@@ -44,7 +44,8 @@ class DnssecStatus(StrEnum):
 
 class _Observation:
     """Pickles as (class, field values): half the time of a slots dataclass's own
-    __setstate__, and every observation of a large scan crosses a pipe (probe.stream)."""
+    __setstate__, and every observation of a large scan crosses a pipe
+    (measurement.scan.observer)."""
 
     __slots__ = ()
 

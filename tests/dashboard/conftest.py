@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
-from measurement.aggregation import aggregate_scan
 from measurement.models import (
     Domain,
     DomainResult,
@@ -23,6 +22,7 @@ from measurement.models import (
     Scan,
     Sector,
 )
+from measurement.scan.store import store_aggregates
 
 P, F, NA, NT = Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE, Outcome.NOT_TESTABLE
 HOSTILE_NAME = "<script>alert('x')</script> Gemeente"
@@ -253,7 +253,7 @@ def build_cast() -> Cast:
             )
             domain.latest_result = result
             domain.save(update_fields=["latest_result"])
-        aggregate_scan(scan)
+        store_aggregates(scan, scan.methodology_version)
         scans.append(scan)
     return Cast(
         secure=orgs["veiligstad.nl"],

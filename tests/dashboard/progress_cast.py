@@ -15,8 +15,8 @@ import datetime
 
 from django.utils import timezone
 
-from measurement.aggregation import aggregate_scan
 from measurement.models import Domain, DomainResult, Organisation, Outcome, Scan, Sector
+from measurement.scan.store import store_aggregates
 
 P, F = Outcome.PASS, Outcome.FAIL
 ALL_PASS = dict.fromkeys(
@@ -79,6 +79,6 @@ def build_progress_cast() -> list[Scan]:
             )  # fmt: skip
             domain.latest_result = result
             domain.save(update_fields=["latest_result"])
-        aggregate_scan(scan)
+        store_aggregates(scan, scan.methodology_version)
         scans.append(scan)
     return scans

@@ -27,7 +27,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 def live_server():
     """pytest-django's live server, for this module only: its thread would otherwise
     outlive the module, and a large scan's observer forks only while the process runs
-    one Python thread (measurement.probe.stream.can_fork)."""
+    one Python thread (measurement.scan.observer.can_fork)."""
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")

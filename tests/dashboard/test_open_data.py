@@ -16,8 +16,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from dashboard.export_format import neutralise
-from measurement import pipeline
 from measurement.models import Domain, DomainResult, Organisation, Outcome, Scan, Sector
+from measurement.scan import door, store
 
 ROUND_NAME = 'Meting 2027, definitief "echt"\n# =SUM(A1)'
 # (name, sector, TOOI identifier of the real organisation, domain)
@@ -37,7 +37,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 @pytest.fixture
 def hostile_round(db) -> Scan:
-    """A round of organisations with hostile names, frozen by the pipeline's own finish."""
+    """A round of organisations with hostile names, frozen by the door's own finish."""
     created = timezone.now() - datetime.timedelta(days=1)
     scan = Scan.objects.create(
         kind=Scan.Kind.ROUND, name=ROUND_NAME, status=Scan.Status.RUNNING,
@@ -59,7 +59,7 @@ def hostile_round(db) -> Scan:
             reasons={"dane": ["tlsa_missing"]} if verdict == Outcome.FAIL else {},
             evidence={"mx": [{"preference": 10, "host": f"mx.{domain_name}"}]},
         )  # fmt: skip
-    return pipeline.finish_scan(scan.pk)
+    return door.finish(scan.pk)
 
 
 def _body(response) -> bytes:
@@ -147,9 +147,9 @@ def test_verify_round_accepts_the_download_and_refuses_a_changed_verdict(
 
 
 def test_the_checksum_does_not_change_when_an_organisation_is_renamed(client, hostile_round):
-    before = pipeline.round_checksum(hostile_round)
+    before = store.round_checksum(hostile_round)
     Organisation.objects.filter(slug="org-0").update(name="Gemeente Amsterdam")
-    assert pipeline.round_checksum(hostile_round) == before == hostile_round.checksum
+    assert store.round_checksum(hostile_round) == before == hostile_round.checksum
 
 
 def test_the_xlsx_has_numbers_dates_and_text_without_a_visible_apostrophe(client, hostile_round):

@@ -230,7 +230,7 @@ def test_a_rate_limited_retest_answers_429_with_the_remaining_time(client, cast)
 
     from django.core.cache import cache
 
-    # The pipeline's per-organisation limiter (measurement.pipeline.request_retest) keeps
+    # The door's per-organisation limiter (measurement.scan.door.request_retest) keeps
     # its mark in the cache with the moment it lapses: a re-test 100 s ago of a 600 s window.
     cache.add(f"retest:org:{cast.secure.pk}", time.time() + 500, 600)
     try:

@@ -1,7 +1,7 @@
 import pytest
 
-from measurement.aggregation import aggregate_scan
 from measurement.models import Domain, DomainResult, Organisation, Scan, SectorAggregate
+from measurement.scan.store import store_aggregates
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,10 @@ def _result(scan, org, name, **verdicts):
 @pytest.fixture
 def scan():
     return Scan.objects.create(methodology_version="t1", scanner_version="t")
+
+
+def aggregate_scan(scan):
+    return store_aggregates(scan, scan.methodology_version)
 
 
 def _row(scan, sector, check):

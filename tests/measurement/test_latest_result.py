@@ -5,9 +5,10 @@ The domains here are never resolved (no lab), so judging gives each the verdict 
 """
 
 import pytest
+from django.utils import timezone
 
-from measurement import pipeline
 from measurement.models import Domain, DomainResult, Organisation, Scan
+from measurement.scan import door, judging, store
 
 
 @pytest.fixture
@@ -25,7 +26,9 @@ def judge(scan: Scan, names: list[str] | None = None) -> None:
     rows = scan.domain_results.all()
     if names is not None:
         rows = rows.filter(domain_name__in=names)
-    pipeline.judge_batch(scan.pk, list(rows.values_list("pk", flat=True)))
+    now = timezone.now()
+    judged = [judging.unresolved_row(pk, now=now) for pk in rows.values_list("pk", flat=True)]
+    store.store_judged(scan, judged, {}, now)
 
 
 def latest_scans() -> dict[str, int | None]:
@@ -37,7 +40,7 @@ def latest_scans() -> dict[str, int | None]:
 
 @pytest.mark.django_db
 def test_a_domain_points_at_its_result_as_soon_as_it_is_judged(domains):
-    scan = pipeline.plan_scan()
+    scan = door.plan()
     judge(scan, ["voorbeeld.example"])
     scan.refresh_from_db()
     assert scan.status != Scan.Status.FINISHED
@@ -50,8 +53,8 @@ def test_a_domain_points_at_its_result_as_soon_as_it_is_judged(domains):
 
 @pytest.mark.django_db
 def test_an_older_scan_judged_later_does_not_replace_a_newer_result(domains):
-    older = pipeline.plan_scan()
-    newer = pipeline.plan_scan()
+    older = door.plan()
+    newer = door.plan()
     judge(newer, ["voorbeeld.example", "mail.voorbeeld.example"])
     judge(older)
     assert latest_scans() == {
@@ -65,9 +68,9 @@ def test_an_older_scan_judged_later_does_not_replace_a_newer_result(domains):
 
 @pytest.mark.django_db
 def test_re_judged_verdicts_do_not_become_the_latest_result(domains):
-    scan = pipeline.plan_scan()
+    scan = door.plan()
     judge(scan)
-    pipeline.rejudge_scan(scan.pk, "test-next")
+    door.rejudge(scan.pk, "test-next")
     assert DomainResult.objects.filter(scan=scan, methodology_version="test-next").count() == 3
     pointed = set(Domain.objects.values_list("latest_result__methodology_version", flat=True))
     assert pointed == {scan.methodology_version}
@@ -75,8 +78,8 @@ def test_re_judged_verdicts_do_not_become_the_latest_result(domains):
 
 @pytest.mark.django_db
 def test_a_failed_scan_keeps_what_it_judged_as_the_latest(domains):
-    scan = pipeline.plan_scan()
+    scan = door.plan()
     judge(scan, ["voorbeeld.example"])
-    pipeline.fail_scan(scan.pk, "test: the resolver went away")
+    door.fail(scan.pk, "test: the resolver went away")
     assert latest_scans()["voorbeeld.example"] == scan.pk
     assert latest_scans()["oud.voorbeeld.example"] is None

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from measurement import pipeline
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION
 from measurement.models import DomainResult, Scan, SectorAggregate
+from measurement.scan import door
 from tests.measurement.scan_fixtures import lab_settings, register_scenarios
 
 CHANGED_BY_2026_2 = ("bogus-zone", "ds-mismatch", "tlsa-stale-sha512", "tls-rpt-two-rua")
@@ -20,7 +20,7 @@ def test_rejudge_brings_a_2026_1_scan_to_the_current_methodology(lab):
     scenarios = [lab.scenario(name) for name in CHANGED_BY_2026_2]
     register_scenarios(scenarios)
     with override_settings(**lab_settings(lab)):
-        scan = pipeline.run_scan_in_process(pipeline.plan_scan().pk)
+        scan = door.run(door.plan().pk)
     # Make it a scan judged under 2026.1: the old verdicts are wrong on purpose, so the
     # new ones can only come from the stored observations.
     Scan.objects.filter(pk=scan.pk).update(methodology_version="2026.1")

@@ -47,12 +47,11 @@ def test_one_domain_is_scanned_on_demand_and_a_whole_register_scan_counts_as_ful
 def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(
     lab, observer, monkeypatch
 ):
-    from measurement import pipeline
-    from measurement.probe import stream
+    from measurement.scan import door, observer, store
     from tests.measurement.scan_fixtures import ours, own_source_address
 
     forks = []
-    monkeypatch.setattr(stream, "in_fork", _counted(stream.in_fork, forks))
+    monkeypatch.setattr(observer, "in_fork", _counted(observer.in_fork, forks))
     register_scenarios(
         [lab.scenario("unsigned-domain-dane-provider"), lab.scenario("shared-provider")]
     )
@@ -60,10 +59,10 @@ def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(
     minimum = 1 if observer == "fork" else 1000
     settings = lab_settings(lab, SCANNER_SOURCE_ADDRESS=source, SCANNER_PROCESS_MIN_DOMAINS=minimum)
     with override_settings(**settings):
-        scan = pipeline.start(pipeline.plan_scan().pk)
+        scan = store.start(door.plan().pk)
         first, second = scan.domain_results.order_by("domain_name").values_list("pk", flat=True)
-        assert pipeline.stream_batch(scan.pk, [first], claim="batch-1") == 1
-        assert pipeline.stream_batch(scan.pk, [second], claim="batch-2") == 1
+        assert door.stream_batch(scan.pk, [first], "batch-1") == 1
+        assert door.stream_batch(scan.pk, [second], "batch-2") == 1
     provider = scan.host_results.get()  # one row: mx.hosting.example
     assert provider.claimed_by == "batch-1"
     assert len([r for r in ours(lab.connection_log(), source) if r.server == provider.address]) == 1
@@ -87,19 +86,18 @@ def test_a_large_batch_inside_a_transaction_observes_in_a_thread_and_says_so(
 ):
     from django.db import transaction
 
-    from measurement import pipeline
-    from measurement.probe import stream
+    from measurement.scan import door, observer, store
 
     forks = []
-    monkeypatch.setattr(stream, "in_fork", _counted(stream.in_fork, forks))
+    monkeypatch.setattr(observer, "in_fork", _counted(observer.in_fork, forks))
     # A domain without mail: no probe claims, which SQLite would not let a second
     # connection write while this transaction is open.
     register_scenarios([lab.scenario("null-mx")])
     with override_settings(**lab_settings(lab, SCANNER_PROCESS_MIN_DOMAINS=1)):
-        scan = pipeline.start(pipeline.plan_scan().pk)
+        scan = store.start(door.plan().pk)
         [pk] = scan.domain_results.values_list("pk", flat=True)
         with transaction.atomic():  # closing the connection for a fork would end it
-            assert pipeline.stream_batch(scan.pk, [pk], claim="batch-1") == 1
+            assert door.stream_batch(scan.pk, [pk], "batch-1") == 1
     assert forks == []
     assert "observed in a thread" in caplog.text
     assert scan.domain_results.get().mx == "not_applicable"

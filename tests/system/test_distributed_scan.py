@@ -155,9 +155,9 @@ def test_a_scan_survives_a_killed_worker_and_restarts_of_redis_and_postgresql(sy
     workers = system["workers"]
     process = _scan(system["env"])
     deadline = time.monotonic() + 60
-    while "measurement.tasks.probe[" not in workers.logs() and time.monotonic() < deadline:
+    while "measurement.tasks.stream[" not in workers.logs() and time.monotonic() < deadline:
         time.sleep(0.2)
-    time.sleep(0.5)  # the probe batch is running in a pool process now
+    time.sleep(0.5)  # a stream is running in a pool process now
     killed = workers.kill_a_busy_child()
     assert killed, "a worker pool process was running"
     time.sleep(2)

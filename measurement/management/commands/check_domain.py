@@ -5,16 +5,12 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
-from django.utils import timezone
 
-from measurement import pipeline
 from measurement.domains import InvalidDomain, normalise_domain
-from measurement.evaluate.verdicts import judge_domain
 from measurement.explanations import explain_stored
-from measurement.probe import engine
 from measurement.probe.observations import to_json
-from measurement.probe.preflight import ResolverNotUsable
-from measurement.storage import storable
+from measurement.scan import door
+from measurement.scan.sql import storable
 
 CHECK_LABELS = {
     "mx": "MX",
@@ -52,10 +48,9 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
         with override_settings(**overrides):
             try:
-                pipeline.require_validating_resolver()
-            except ResolverNotUsable as exc:
+                report = check(name)  # the door checks the resolver first
+            except door.ResolverNotUsable as exc:
                 raise CommandError(str(exc)) from None
-            report = check(name)
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
         else:
@@ -63,19 +58,8 @@ class Command(BaseCommand):
 
 
 def check(name: str) -> dict:
-    """Observe and judge one domain; the JSON-safe report."""
-    config = pipeline.probe_config()
-
-    async def observe():
-        facts = (await engine.resolve_domains([name], config))[0]
-        pairs = engine.pairs_to_probe([facts])
-        probes = await engine.probe_pairs(pairs, config)
-        return engine.assemble(facts, dict(zip(pairs, probes, strict=True)))
-
-    observation = engine.run(observe())
-    verdicts = judge_domain(
-        observation, trust_store=pipeline.trust_store(), now=timezone.now()
-    ).to_dict()
+    """Observe and judge one domain as a scan does; the JSON-safe report."""
+    observation, verdicts = door.check_domain(name)
     return {
         "domain": name,
         "resolver": f"{settings.SCANNER_RESOLVER}:{settings.SCANNER_RESOLVER_PORT}",

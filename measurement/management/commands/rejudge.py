@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from measurement import pipeline
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION
 from measurement.models import Scan
+from measurement.scan import door
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, scan_id, **options):
         if not Scan.objects.filter(pk=scan_id, status=Scan.Status.FINISHED).exists():
             raise CommandError(f"no finished scan {scan_id}")
-        judged = pipeline.rejudge_scan(scan_id, METHODOLOGY_VERSION)
+        judged = door.rejudge(scan_id, METHODOLOGY_VERSION)
         version = METHODOLOGY_VERSION
         if not judged:
             self.stdout.write(f"scan {scan_id} already has verdicts under {version}")

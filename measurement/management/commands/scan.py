@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
-from measurement import pipeline
 from measurement.domains import InvalidDomain, normalise_domain
 from measurement.models import Organisation, Scan, Sector
+from measurement.scan import door
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
             and Scan.objects.filter(kind=Scan.Kind.ROUND, name=options["round_name"]).exists()
         ):
             raise CommandError(f"a measurement round named {options['round_name']!r} exists")
-        scan = pipeline.plan_scan(
+        scan = door.plan(
             kind=kind,
             name=options["round_name"] or "",
             organisation=organisation,
@@ -61,17 +61,17 @@ class Command(BaseCommand):
             domain=domain,
         )
         if not scan.domains_total:
-            pipeline.fail_scan(scan.pk, "no domains in scope")
+            door.fail(scan.pk, "no domains in scope")
             raise CommandError("no active domains in this scope")
         show = None if options["no_progress"] else self._progress
         self.stdout.write(f"Meting {scan.pk}: {scan.domains_total} domeinen")
         try:
             if settings.CELERY_BROKER_URL:
-                pipeline.run_scan(scan.pk)
+                door.run(scan.pk)
                 scan = self._follow(scan.pk, show)
             else:
-                scan = pipeline.run_scan_in_process(scan.pk, progress=show)
-        except Exception as exc:  # recorded on the scan by the pipeline
+                scan = door.run(scan.pk, progress=show)
+        except Exception as exc:  # recorded on the scan by the door
             raise CommandError(f"scan {scan.pk} failed: {exc}") from exc
         if show:
             sys.stderr.write("\n")

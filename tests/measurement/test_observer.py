@@ -1,4 +1,5 @@
-"""Observing beside the pipeline: in a child process (large scans) or a thread (small ones).
+"""Observing beside the stream that judges and stores (measurement.scan.observer): in a
+child process (large scans) or a thread (small ones).
 
 Against the lab's real resolver and servers; the observer process is killed for real.
 """
@@ -12,9 +13,7 @@ from functools import partial
 import pytest
 from django.test import override_settings
 
-from measurement import pipeline
 from measurement.models import DomainResult, Scan
-from measurement.probe import stream
 from measurement.probe.observations import (
     DnsAnswer,
     DnssecStatus,
@@ -25,6 +24,9 @@ from measurement.probe.observations import (
     Outcome,
     SmtpObservation,
 )
+from measurement.scan import door, run, store
+from measurement.scan import observer as stream
+from measurement.scan.config import probe_config
 from tests.measurement.scan_fixtures import lab_settings, register_scenarios
 
 
@@ -100,7 +102,7 @@ def observed_facts(observations) -> dict:
 def test_the_child_process_observes_what_a_thread_observes(lab):
     domains = [d for d in catalogue_domains(lab) if "slow" not in d and "silent" not in d][:12]
     with override_settings(**lab_settings(lab)):
-        config = pipeline.probe_config()
+        config = probe_config()
     by_process = [o for chunk in stream.in_process(domains, config) for o in chunk]
     by_thread = [o for chunk in stream.in_thread(domains, config) for o in chunk]
 
@@ -111,7 +113,7 @@ def test_the_child_process_observes_what_a_thread_observes(lab):
 
 def test_stopping_early_stops_the_observer_process(lab):
     with override_settings(**lab_settings(lab)):
-        config = pipeline.probe_config()
+        config = probe_config()
     chunks = stream.in_process(catalogue_domains(lab), config)
     next(chunks)
     child = next(p for p in stream.multiprocessing.active_children() if p.name == "scan-observer")
@@ -122,24 +124,25 @@ def test_stopping_early_stops_the_observer_process(lab):
 @pytest.mark.django_db
 def test_a_killed_observer_process_fails_the_scan_and_keeps_what_was_stored(lab, monkeypatch):
     register_scenarios(lab.scenarios)
-    store = pipeline._store_observed
+    store_chunk = run._store_chunk
     killed = []
 
     def store_then_kill(*args, **kwargs):
-        store(*args, **kwargs)
+        stored = store_chunk(*args, **kwargs)
         if not killed:
             child = next(
                 p for p in stream.multiprocessing.active_children() if p.name == "scan-observer"
             )
             os.kill(child.pid, signal.SIGKILL)  # the fault itself is real
             killed.append(child.pid)
+        return stored
 
     # Only the moment of the kill is chosen by the test: right after the first chunk.
-    monkeypatch.setattr(pipeline, "_store_observed", store_then_kill)
+    monkeypatch.setattr(run, "_store_chunk", store_then_kill)
     with override_settings(**lab_settings(lab, SCANNER_PROCESS_MIN_DOMAINS=1)):
-        scan = pipeline.plan_scan(kind=Scan.Kind.ON_DEMAND)
+        scan = door.plan(kind=Scan.Kind.ON_DEMAND)
         with pytest.raises(stream.ObserverLost):
-            pipeline.run_scan_in_process(scan.pk)
+            door.run(scan.pk)
 
     scan.refresh_from_db()
     assert killed
@@ -160,7 +163,7 @@ def note_pid(path):
 def test_a_forked_child_runs_the_setup_and_observes_what_a_thread_observes(lab, tmp_path):
     domains = [d for d in catalogue_domains(lab) if "slow" not in d and "silent" not in d][:12]
     with override_settings(**lab_settings(lab)):
-        config = pipeline.probe_config()
+        config = probe_config()
     assert stream.can_fork()  # else pytest left a thread behind, and this tests nothing
     pid_file = tmp_path / "pid"
     by_fork = [
@@ -180,14 +183,14 @@ def test_a_failing_setup_reaches_the_parent_as_the_error_it_was(lab):
         yield {}
 
     with override_settings(**lab_settings(lab)):
-        config = pipeline.probe_config()
+        config = probe_config()
     with pytest.raises(ConnectionError, match="database unreachable"):
         list(stream.in_fork(catalogue_domains(lab), config, broken))
 
 
 def test_stopping_early_ends_the_forked_child(lab, tmp_path):
     with override_settings(**lab_settings(lab)):
-        config = pipeline.probe_config()
+        config = probe_config()
     pid_file = tmp_path / "pid"
     chunks = stream.in_fork(catalogue_domains(lab), config, partial(note_pid, pid_file))
     next(chunks)
@@ -202,7 +205,8 @@ def test_stopping_early_ends_the_forked_child(lab, tmp_path):
 CHILD_OF_A_KILLED_PARENT = """
 import contextlib, os, sys, time
 sys.path.insert(0, {repo!r})
-from measurement.probe import engine, stream
+from measurement.probe import engine
+from measurement.scan import observer as stream
 
 @contextlib.contextmanager
 def setup():
@@ -250,7 +254,7 @@ def test_a_worker_batch_whose_observer_is_killed_keeps_its_results_and_the_scan_
     lab, monkeypatch
 ):
     from measurement import tasks
-    from measurement.host_results import PENDING
+    from measurement.scan.store import PENDING
 
     register_scenarios(lab.scenarios)
     forked, real_fork = [], os.fork
@@ -261,24 +265,25 @@ def test_a_worker_batch_whose_observer_is_killed_keeps_its_results_and_the_scan_
             forked.append(pid)
         return pid
 
-    store = pipeline._store_observed
+    store_chunk = run._store_chunk
 
     def store_then_kill(*args, **kwargs):
-        store(*args, **kwargs)
+        stored = store_chunk(*args, **kwargs)
         if forked and len(forked) == 1:
             os.kill(forked[0], signal.SIGKILL)  # the fault itself is real
             forked.append("killed")
+        return stored
 
     # Only the moment of the kill is chosen by the test: right after the first chunk.
     monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(pipeline, "_store_observed", store_then_kill)
+    monkeypatch.setattr(run, "_store_chunk", store_then_kill)
     with override_settings(**lab_settings(lab, SCANNER_PROCESS_MIN_DOMAINS=1)):
-        scan = pipeline.start(pipeline.plan_scan(kind=Scan.Kind.ON_DEMAND).pk)
+        scan = store.start(door.plan(kind=Scan.Kind.ON_DEMAND).pk)
         ids = list(scan.domain_results.values_list("pk", flat=True))
         result = tasks.stream.apply(args=[scan.pk, ids], task_id="batch-1")
 
     assert forked[1:] == ["killed"]
-    assert result.get() == 0  # given back, not failed: advance finishes the rest
+    assert result.get() == 0  # given back, not failed: the next round streams the rest
     scan.refresh_from_db()
     assert scan.status == Scan.Status.RUNNING and not scan.failure_reason
     kept = DomainResult.objects.filter(scan=scan, judged_at__isnull=False).count()

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 
 from measurement.models import Domain, DomainResult, Organisation, Scan
-from measurement.storage import encode_json, insert_rows, insert_selected, storable, update_rows
+from measurement.scan.sql import encode_json, insert_rows, insert_selected, storable, update_rows
 
 
 def test_nul_characters_from_a_hostile_server_are_escaped_before_storage():

@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 
 from lab.scenarios import SCENARIOS
-from measurement import pipeline
 from measurement.models import Domain, DomainResult, HostResult, Organisation, Scan, SectorAggregate
+from measurement.scan import door, store
 from tests.measurement.scan_fixtures import (
     lab_settings,
     ours,
@@ -27,8 +27,8 @@ def scanned(lab, django_db_setup, django_db_blocker):
     settings = lab_settings(lab, SCANNER_SOURCE_ADDRESS=source, SCANNER_PROCESS_MIN_DOMAINS=1)
     with django_db_blocker.unblock(), override_settings(**settings):
         register_scenarios(lab.scenarios)
-        scan = pipeline.plan_scan(kind=Scan.Kind.ROUND, name="Testronde")
-        scan = pipeline.run_scan_in_process(scan.pk)
+        scan = door.plan(kind=Scan.Kind.ROUND, name="Testronde")
+        scan = door.run(scan.pk)
         log = ours(lab.connection_log(), source)
         yield scan, log
         Domain.objects.update(latest_result=None)
@@ -101,10 +101,10 @@ def test_a_round_is_frozen_with_a_checksum_over_its_results(scanned):
     scan, _ = scanned
     scan.refresh_from_db()
     assert scan.is_frozen
-    assert scan.checksum == pipeline.round_checksum(scan)
+    assert scan.checksum == store.round_checksum(scan)
     batch = list(scan.domain_results.values_list("pk", flat=True)[:5])
-    with pytest.raises(pipeline.ScanFrozen):
-        pipeline.resolve_batch(scan.pk, batch)
+    with pytest.raises(store.ScanFrozen):
+        door.stream_batch(scan.pk, batch, "late-batch")
 
 
 @pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_re_judging_adds_a_new_set_of_verdicts_and_keeps_the_old(scanned):
         .order_by("domain_name")
         .values_list("domain_name", "dane", "starttls")
     )
-    judged = pipeline.rejudge_scan(scan.pk, "test-next")
+    judged = door.rejudge(scan.pk, "test-next")
     assert judged == len(SCENARIOS)
     after = list(
         DomainResult.objects.filter(scan=scan, methodology_version="test-next")
@@ -134,5 +134,5 @@ def test_re_judging_adds_a_new_set_of_verdicts_and_keeps_the_old(scanned):
         .values_list("domain_name", "dane", "starttls")
     )
     assert after == before  # same code, same observations: same verdicts
-    assert pipeline.rejudge_scan(scan.pk, "test-next") == 0
+    assert door.rejudge(scan.pk, "test-next") == 0
     assert SectorAggregate.objects.filter(scan=scan, methodology_version="test-next").exists()

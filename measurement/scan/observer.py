@@ -1,6 +1,6 @@
 """engine.observe_domains run beside the caller, handing over finished domains in chunks.
 
-The caller (the pipeline) judges and stores each chunk while the network work goes on.
+The caller (measurement.scan.run) judges and stores each chunk while the network work goes on.
 Two ways to run beside it:
 
 - in_thread: an event loop in a thread of this process. Cheap to start, but the loop

@@ -4,8 +4,8 @@ import asyncio
 import os
 import time
 
-from measurement.address_limiter import RedisAddressLimiter
 from measurement.probe.engine import run as on_scan_loop
+from measurement.scan.limiter import RedisAddressLimiter
 
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 

@@ -5,7 +5,6 @@ The dashboard reads these rows and never aggregates DomainResult rows on a page 
 
 from collections import defaultdict
 
-from django.db import transaction
 from django.db.models import Count, Q
 
 from measurement.models import (
@@ -14,7 +13,6 @@ from measurement.models import (
     DomainResult,
     Outcome,
     Scan,
-    SectorAggregate,
 )
 
 _OUTCOME_FIELDS = {
@@ -33,9 +31,9 @@ def _empty() -> dict[str, int]:
     }
 
 
-def aggregate_scan(scan: Scan, methodology_version: str | None = None) -> int:
-    """Store SectorAggregate rows for one scan and methodology version; return how many."""
-    version = methodology_version or scan.methodology_version
+def sector_counts(scan: Scan, version: str) -> dict[tuple[str, str], dict[str, int]]:
+    """Per (sector, check) the counts of one scan under one methodology version, as
+    measurement.scan.store stores them in SectorAggregate rows."""
     results = DomainResult.objects.judged().filter(scan=scan, methodology_version=version)
     rows: dict[tuple[str, str], dict[str, int]] = defaultdict(_empty)
 
@@ -123,12 +121,4 @@ def aggregate_scan(scan: Scan, methodology_version: str | None = None) -> int:
             target["passed"] = row[kind]
             target["failed"] = row["measured"] - row[kind]
 
-    with transaction.atomic():
-        SectorAggregate.objects.filter(scan=scan, methodology_version=version).delete()
-        SectorAggregate.objects.bulk_create(
-            SectorAggregate(
-                scan=scan, sector=sector, methodology_version=version, check_name=check, **counts
-            )
-            for (sector, check), counts in sorted(rows.items())
-        )
-    return len(rows)
+    return rows

@@ -12,9 +12,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from measurement.host_results import PENDING, SharedProbes
 from measurement.models import HostResult, Scan
 from measurement.probe.observations import Outcome, SmtpObservation
+from measurement.scan.shared import SharedProbes
+from measurement.scan.store import PENDING
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the round thread sees committed rows
 

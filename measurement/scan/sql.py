@@ -1,4 +1,4 @@
-"""Fast bulk writes for the scan pipeline.
+"""Bulk SQL for measurement.scan.store, the one module that writes a scan.
 
 Django's bulk_update builds one CASE WHEN expression per field and row, which costs more
 CPU than probing the domain did; an executemany of one plain UPDATE per row does the
@@ -54,7 +54,7 @@ def insert_rows(
     `returning` (column names) those columns of the rows written.
 
     `ignore_conflicts` skips a row that would break a unique constraint, and `returning`
-    tells which rows went in: what a claim needs (measurement.host_results). bulk_create
+    tells which rows went in: what a claim needs (measurement.scan.store). bulk_create
     would build a model instance and prepare every field of every row.
     """
     meta = model._meta

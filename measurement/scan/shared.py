@@ -1,6 +1,6 @@
 """HostResult rows: one probe of one (MX host, address) per scan, shared by every worker.
 
-When several streaming batches (pipeline.stream_batch) run at once, each asks per pair
+When several streaming batches (measurement.scan.run) run at once, each asks per pair
 whether to probe it itself or to wait for another batch's result (SharedProbes). The
 answers come from the rows: the first batch to insert a pair's row has claimed it.
 
@@ -17,44 +17,17 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 from ipaddress import IPv4Address, IPv6Address, ip_address
-from types import SimpleNamespace
 
-from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
-from measurement.models import HostResult, Scan
-from measurement.probe.observations import SmtpObservation, from_json, to_json
-from measurement.storage import insert_rows, storable, update_rows
+from measurement.models import HostResult
+from measurement.probe.observations import SmtpObservation, from_json
+from measurement.scan import store
+from measurement.scan.store import PENDING, Pair
 
 log = logging.getLogger(__name__)
-
-PENDING = "pending"  # HostResult.outcome of a pair not probed yet
-PROBE_FIELDS = [
-    "outcome", "detail", "starttls", "tls_version", "cipher", "observation", "probed_at"
-]  # fmt: skip
-
-Pair = tuple[str, str]  # (MX host, address)
-
-
-def fill_host_result(row, obs: SmtpObservation) -> None:
-    """Set a HostResult's (or a row-like object's) PROBE_FIELDS from one probe."""
-    row.outcome = obs.outcome.value
-    row.detail = storable(obs.detail)[:500]
-    row.starttls = obs.starttls_offered
-    row.tls_version = obs.tls_version
-    row.cipher = storable(obs.cipher)[:100]
-    row.observation = to_json(obs)
-    row.probed_at = timezone.now()
-
-
-def record_progress(scan_id: int, **increments: int) -> None:
-    Scan.objects.filter(pk=scan_id).update(
-        heartbeat_at=timezone.now(), **{name: F(name) + n for name, n in increments.items()}
-    )
 
 
 class _Mine:
@@ -160,25 +133,10 @@ class SharedProbes:
         return self.QUICK_POLL_SECONDS if few else self.POLL_SECONDS
 
     def _store(self, finished: list[tuple[int, SmtpObservation, asyncio.Future]]) -> None:
-        """Write the finished probes to their rows (on the executor thread): only rows
-        still pending under our claim, so a batch whose lease ran out mid-probe neither
-        overwrites nor counts a pair another batch took over."""
+        """Write the finished probes to their rows (on the executor thread)."""
         connection.close_if_unusable_or_obsolete()  # after a database restart: reconnect
-        with transaction.atomic():
-            ours = set(
-                HostResult.objects.select_for_update()
-                .filter(pk__in=[pk for pk, _, _ in finished], claimed_by=self.claim)
-                .filter(outcome=PENDING)
-                .values_list("pk", flat=True)
-            )
-            rows = []
-            for pk, observation, _ in finished:
-                if pk in ours:
-                    row = SimpleNamespace(pk=pk)
-                    fill_host_result(row, observation)
-                    rows.append(row)
-            update_rows(rows, PROBE_FIELDS, model=HostResult)
-            record_progress(self.scan_id, hosts_done=len(rows), hosts_total=len(rows))
+        probes = [(pk, observation) for pk, observation, _ in finished]
+        store.store_claimed_probes(self.scan_id, self.claim, probes)
 
     def _answer(self, asked: list[Pair]) -> dict[Pair, SmtpObservation | _Mine]:
         """Claim the new pairs and look up the others (on the executor thread), in one
@@ -200,22 +158,9 @@ class SharedProbes:
 
     def _insert_claims(self, pairs: list[Pair], now) -> dict[Pair, int]:
         """Insert a pending row per pair, claimed by us; return the ones inserted here."""
-        meta = HostResult._meta
-        claimed_at = meta.get_field("claimed_at").get_db_prep_save(now, connection)
-        address_field = meta.get_field("address")  # as Django writes it: IPv6 compressed
         asked = {_key(pair): pair for pair in pairs}
-        rows = [
-            (self.scan_id, h, address_field.get_db_prep_save(a, connection), PENDING, self.claim)
-            for h, a in pairs
-        ]
-        inserted = insert_rows(
-            HostResult,
-            ["scan", "host", "address", "outcome", "claimed_by", "claimed_at"],
-            [(*row, claimed_at) for row in rows],
-            ignore_conflicts=True,
-            returning=["id", "host", "address"],
-        )
-        return {asked[_key((host, address))]: pk for pk, host, address in inserted}
+        inserted = store.claim_new_pairs(self.scan_id, self.claim, pairs, now)
+        return {asked[_key(pair)]: pk for pair, pk in inserted.items()}
 
     def _existing(self, pairs: list[Pair], now) -> dict[Pair, SmtpObservation | _Mine]:
         """Answers for pairs whose row exists: its probe if finished, ours if our claim
@@ -228,32 +173,19 @@ class SharedProbes:
         ).values_list("pk", "host", "address", "outcome", "claimed_by", "claimed_at")
         answers: dict[Pair, SmtpObservation | _Mine] = {}
         done: dict[int, Pair] = {}
-        lease_end = now - timedelta(seconds=settings.SCANNER_PROBE_LEASE)
         for pk, host, address, outcome, claimed_by, claimed_at in rows:
             pair = wanted.get(_key((host, address)))
             if pair is None:
                 continue
             if outcome != PENDING:
                 done[pk] = pair
-            elif self._take_over(pk, claimed_by, claimed_at, lease_end, now):
+            elif store.take_over(pk, self.claim, claimed_by, claimed_at, now):
                 answers[pair] = _Mine(pk)
         if done:
             observations = HostResult.objects.filter(pk__in=done).values_list("pk", "observation")
             for pk, observation in observations:
                 answers[done[pk]] = from_json(SmtpObservation, observation)
         return answers
-
-    def _take_over(self, pk: int, claimed_by: str, claimed_at, lease_end, now) -> bool:
-        """Claim a pending pair that is ours already (a redelivered task: the lease starts
-        again) or whose claim lapsed (a batch that died)."""
-        rows = HostResult.objects.filter(pk=pk, outcome=PENDING)
-        if claimed_by == self.claim:
-            rows = rows.filter(claimed_by=self.claim)
-        elif claimed_at is None or claimed_at < lease_end:
-            rows = rows.filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease_end))
-        else:
-            return False
-        return bool(rows.update(claimed_by=self.claim, claimed_at=now))
 
     def close(self) -> None:
         self.executor.submit(connections.close_all).result()

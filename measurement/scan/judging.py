@@ -1,0 +1,88 @@
+"""From observations to the rows a scan stores: evidence and verdicts, per domain.
+
+No database here: measurement.scan.store writes what these functions compute. A
+streaming scan's work per MX host is done once however many domains share the host
+(SharedHosts).
+"""
+
+import dataclasses
+from types import SimpleNamespace
+
+from measurement.evaluate.verdicts import HostJudgements, judge_domain
+from measurement.models import CHECKS
+from measurement.probe.observations import (
+    DomainObservation,
+    HostObservation,
+    IdentityCache,
+    to_json,
+)
+from measurement.scan.config import trust_store
+from measurement.scan.sql import encode_json
+
+Pair = tuple[str, str]  # (MX host, address)
+
+
+class SharedHosts:
+    """A scan's work per MX host, done once however many domains share it: the host's
+    judgement and dict (HostJudgements) and its evidence JSON."""
+
+    def __init__(self) -> None:
+        self.judgements = HostJudgements()
+        self._json = IdentityCache()
+
+    def host_json(self, host: HostObservation) -> dict:
+        return self._json.get((host,), (), lambda: to_json(host))
+
+
+def pairs_of(observation: DomainObservation) -> set[Pair]:
+    """The (host, address) pairs a domain's mail goes to: what its probes must cover."""
+    return {(host.host, address) for host in observation.hosts for address in host.addresses}
+
+
+def is_complete(observation: DomainObservation) -> bool:
+    """Every pair of the domain was probed (a probe lost to a database error is not)."""
+    return len(observation.probes) == len(pairs_of(observation))
+
+
+def evidence(observation: DomainObservation, shared: SharedHosts | None = None) -> dict:
+    """A domain's stored evidence: its MX list and its observation without the probes
+    (they are stored once per scan, in HostResult)."""
+    facts = dataclasses.replace(observation, probes=(), hosts=())
+    stored = to_json(facts)
+    shared = shared or SharedHosts()
+    stored["hosts"] = [shared.host_json(host) for host in observation.hosts]
+    mx = [{"preference": mx.preference, "host": mx.host} for mx in observation.mx.hosts]
+    return {"mx": mx, "observation": stored}
+
+
+def verdicts(observation: DomainObservation, shared: SharedHosts, *, measured_at) -> dict:
+    """A domain's verdicts, reasons and details, as its evidence stores them."""
+    judged = judge_domain(
+        observation, trust_store=trust_store(), now=measured_at, hosts=shared.judgements
+    )
+    return judged.to_dict(shared.judgements.as_dict)
+
+
+def judged_row(
+    pk: int, observation: DomainObservation, shared: SharedHosts, *, measured_at, now, kept=None
+) -> SimpleNamespace:
+    """The columns a judged DomainResult stores. Certificates are judged as they were
+    when the scan measured them (`measured_at`), also on re-judging; `kept` is stored
+    evidence to keep (re-judging), else the observation's own is stored."""
+    data = verdicts(observation, shared, measured_at=measured_at)
+    row = SimpleNamespace(pk=pk, judged_at=now, mta_sts_mode=data.get("mta_sts_mode") or "")
+    for name in ("mx", *CHECKS):
+        setattr(row, name, data[name]["outcome"])
+    row.reasons = {name: list(data[name]["reasons"]) for name in ("mx", *CHECKS)}
+    stored = kept if kept is not None else evidence(observation, shared)
+    row.evidence = encode_json(stored | {"verdicts": data})
+    return row
+
+
+def unresolved_row(pk: int, *, now) -> SimpleNamespace:
+    """A domain re-judged without stored DNS facts (never resolved): our error."""
+    row = SimpleNamespace(pk=pk, judged_at=now, mta_sts_mode="", evidence=encode_json({}))
+    for name in ("mx", *CHECKS):
+        setattr(row, name, "error")
+    row.reasons = {"mx": ["not_resolved"]}
+    return row
