@@ -22,9 +22,7 @@ from lab.handle import Lab  # noqa: E402
 from measurement.probe.engine import (  # noqa: E402
     ProbeConfig,
     observe_domains,
-    pairs_to_probe,
     probe_pairs,
-    resolve_domains,
     run,
 )
 from measurement.probe.observations import Outcome  # noqa: E402
@@ -84,26 +82,6 @@ async def bench_probes(config: ProbeConfig, pairs: list[tuple[str, str]]) -> Non
     print(f"  client CPU per probe {cpu / len(probes) * 1000:8.3f} ms")
 
 
-async def bench_domains(config: ProbeConfig, domains: list[str], stream_only: bool) -> None:
-    if not stream_only:
-        await bench_resolve(config, domains)
-    await bench_stream(config, domains)
-
-
-async def bench_resolve(config: ProbeConfig, domains: list[str]) -> None:
-    cpu, wall = cpu_seconds(), time.monotonic()
-    facts = await resolve_domains(domains, config)
-    pairs = pairs_to_probe(facts)
-    resolve_cpu, resolve_wall = cpu_seconds() - cpu, time.monotonic() - wall
-    fetched = sum(1 for f in facts if f.mta_sts and f.mta_sts.fetch_outcome is not None)
-    print(
-        f"resolve phase: {len(domains)} domains, {len(pairs)} (host, address) pairs, "
-        f"{fetched} MTA-STS policies fetched, in {resolve_wall:.2f} s"
-    )
-    print(f"  domains/s            {len(domains) / resolve_wall:8.1f}")
-    print(f"  client CPU per domain {resolve_cpu / len(domains) * 1000:7.3f} ms")
-
-
 async def bench_stream(config: ProbeConfig, domains: list[str]) -> None:
     cpu, wall = cpu_seconds(), time.monotonic()
     count = 0
@@ -130,12 +108,6 @@ def main() -> int:
     parser.add_argument("--gap", type=float, default=0.0, help="per-address gap (s)")
     parser.add_argument("--greeting-timeout", type=float, default=10.0)
     parser.add_argument("--no-mta-sts", action="store_true")
-    parser.add_argument(
-        "--stream-only",
-        action="store_true",
-        help="skip the resolve-only phase (its list"
-        " of observations is kept in memory), so peak RSS shows the streaming run alone",
-    )
     args = parser.parse_args()
     state, users = control.attach()
     try:
@@ -155,7 +127,7 @@ def main() -> int:
             print(f"catalogue mode: {count} probes over {len(healthy)} healthy lab servers")
             run(bench_probes(config, pairs))
         if domains and not args.probes:
-            run(bench_domains(config, domains, args.stream_only))
+            run(bench_stream(config, domains))
         print(f"peak RSS {peak_rss_mib():.1f} MiB")
     finally:
         control.detach(state, users)

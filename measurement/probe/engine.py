@@ -233,6 +233,18 @@ def pairs_to_probe(observations: Iterable[DomainObservation]) -> list[Pair]:
     return list(pairs)
 
 
+async def probe_pairs(
+    pairs: Iterable[Pair], config: ProbeConfig, *, limiter: AddressLimiter | None = None
+) -> list[SmtpObservation]:
+    """Probe each unique (host, address) pair once, as a scan does (retry rule and
+    per-address limit included), without resolving anything: for tests and benchmarks."""
+    run = _Run(config, limiter)
+    try:
+        return await _all([run.probe(host, address) for host, address in dict.fromkeys(pairs)])
+    finally:
+        run.close()
+
+
 def assemble(
     observation: DomainObservation, probes: Mapping[Pair, SmtpObservation]
 ) -> DomainObservation:

@@ -2,16 +2,11 @@
 
 import asyncio
 import contextlib
-import dataclasses
 import socket
 
 from measurement.probe.engine import (
     ProbeConfig,
-    assemble,
     observe_domains,
-    pairs_to_probe,
-    probe_pairs,
-    resolve_domains,
 )
 from measurement.probe.engine import run as on_scan_loop
 from measurement.probe.observations import Outcome
@@ -158,31 +153,6 @@ def test_a_loopback_mx_address_is_not_contacted_outside_lab_mode():
     )
     assert observed["private.test"].probes[0].outcome is Outcome.NOT_ALLOWED
     assert servers["127.0.0.16"].log == []
-
-
-def test_the_phases_apart_give_the_same_observations_as_the_whole_run():
-    table = {
-        **mx("one.test", "mx.shared.test"),
-        **mx("two.test", "mx.shared.test"),
-        **a("mx.shared.test", "127.0.0.17"),
-    }
-
-    async def phases(dns, port):
-        cfg = config(dns, port)
-        facts = await resolve_domains(["one.test", "two.test"], cfg)
-        pairs = pairs_to_probe(facts)
-        probes = await probe_pairs(pairs + pairs, cfg)
-        by_pair = {(p.host, p.address): p for p in probes}
-        return facts, pairs, probes, [assemble(f, by_pair) for f in facts]
-
-    (facts, pairs, probes, assembled), servers = run_scenario(table, {"127.0.0.17": {}}, phases)
-    assert [f.domain for f in facts] == ["one.test", "two.test"]
-    assert all(f.probes == () for f in facts)
-    assert pairs == [("mx.shared.test", "127.0.0.17")]
-    assert len(probes) == 1 and probes[0].outcome is Outcome.OK
-    assert len(servers["127.0.0.17"].log) == 1
-    assert assembled[0].probes == (probes[0],)
-    assert dataclasses.replace(assembled[1], probes=()) == facts[1]
 
 
 def test_an_unreachable_resolver_gives_indeterminate_domains_not_an_exception():
