@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from publicsuffixlist import PublicSuffixList
 
+from measurement.evaluate.compliance import organisation_status, percentage
 from measurement.models import (
     SIDE_BY_SIDE,
     Domain,
@@ -81,13 +82,11 @@ class Figure:
 
     @property
     def percentage(self) -> float | None:
-        return round(100 * self.passed / self.measured, 1) if self.measured else None
+        return percentage(self.passed, self.measured)
 
     @property
     def organisation_percentage(self) -> float | None:
-        if not self.organisations_measured:
-            return None
-        return round(100 * self.organisations_compliant / self.organisations_measured, 1)
+        return percentage(self.organisations_compliant, self.organisations_measured)
 
     def __add__(self, other: "Figure") -> "Figure":
         return Figure(*(getattr(self, name) + getattr(other, name) for name in _FIGURE_FIELDS))
@@ -254,17 +253,6 @@ def side_by_side_trend() -> list[TrendPoint]:
 # --- sector page ----------------------------------------------------------------------
 
 
-def _status(passed: int, failed: int, not_testable: int, total: int) -> str:
-    """One organisation's status for one standard: compliant when none of its domains fail."""
-    if failed:
-        return Outcome.FAIL
-    if passed:
-        return Outcome.PASS
-    if not_testable:
-        return Outcome.NOT_TESTABLE
-    return Outcome.NOT_APPLICABLE if total else ""
-
-
 @dataclass(frozen=True, slots=True)
 class OrganisationRow:
     id: int
@@ -351,7 +339,7 @@ def organisation_rows(
                     "passed": row[f"{check}__pass"],
                     "measured": row[f"{check}__pass"] + row[f"{check}__fail"],
                     "not_testable": row[f"{check}__nt"],
-                    "status": _status(
+                    "status": organisation_status(
                         row[f"{check}__pass"],
                         row[f"{check}__fail"],
                         row[f"{check}__nt"],
@@ -425,7 +413,7 @@ class ProviderRow:
 
     def share(self, check: str) -> float | None:
         measured = getattr(self, f"measured_{check}")
-        return round(100 * getattr(self, check) / measured, 1) if measured else None
+        return percentage(getattr(self, check), measured)
 
 
 _PROVIDER_CHECKS = ("starttls", "dane", "mta_sts")
@@ -681,9 +669,8 @@ def organisation_history(organisation: Organisation) -> list[dict]:
     annotations = {"domains": Count("id")}
     for check in TABLE_CHECKS:
         annotations[f"{check}__pass"] = Count("id", filter=Q(**{check: Outcome.PASS}))
-        annotations[f"{check}__measured"] = Count(
-            "id", filter=Q(**{f"{check}__in": (Outcome.PASS, Outcome.FAIL)})
-        )
+        annotations[f"{check}__fail"] = Count("id", filter=Q(**{check: Outcome.FAIL}))
+        annotations[f"{check}__nt"] = Count("id", filter=Q(**{check: Outcome.NOT_TESTABLE}))
     rows = (
         DomainResult.objects.filter(
             organisation=organisation,
@@ -701,19 +688,21 @@ def organisation_history(organisation: Organisation) -> list[dict]:
             "kind": row["scan__kind"],
             "name": row["scan__name"],
             "domains": row["domains"],
-            "checks": {
-                check: {
-                    "passed": row[f"{check}__pass"],
-                    "measured": row[f"{check}__measured"],
-                    "percentage": round(100 * row[f"{check}__pass"] / row[f"{check}__measured"], 1)
-                    if row[f"{check}__measured"]
-                    else None,
-                }
-                for check in TABLE_CHECKS
-            },
+            "checks": {check: _history_entry(row, check) for check in TABLE_CHECKS},
         }
         for row in rows
     ]
+
+
+def _history_entry(row: dict, check: str) -> dict:
+    passed, failed, not_testable = (row[f"{check}__{n}"] for n in ("pass", "fail", "nt"))
+    return {
+        "passed": passed,
+        "measured": passed + failed,
+        "not_testable": not_testable,
+        "percentage": percentage(passed, passed + failed),
+        "status": organisation_status(passed, failed, not_testable, row["domains"]),
+    }
 
 
 def sector_comparison(organisation: Organisation, scan: Scan | None) -> list[dict]:
@@ -732,9 +721,7 @@ def sector_comparison(organisation: Organisation, scan: Scan | None) -> list[dic
                 "label": STANDARD_LABELS[check],
                 "passed": own["passed"],
                 "measured": own["measured"],
-                "percentage": round(100 * own["passed"] / own["measured"], 1)
-                if own["measured"]
-                else None,
+                "percentage": percentage(own["passed"], own["measured"]),
                 "sector": figure,
             }
         )

@@ -26,6 +26,12 @@ def _counts(figure: Figure, not_testable_label: str) -> str:
     return f'<span class="counts">({text})</span>'
 
 
+def _status(status: str, labels: dict[str, str]) -> str:
+    """An organisation's status for a standard (measurement.evaluate.compliance)."""
+    css = f"outcome outcome-{status}" if status in labels else "outcome outcome-none"
+    return f'<span class="{css}">{labels.get(status, "–")}</span>'
+
+
 def organisation_rows(rows: list[OrganisationRow], checks: tuple[str, ...]) -> SafeString:
     """The <tr> elements of the sector table: name, domains, status and counts per standard."""
     labels = {value: escape(label) for value, label in Outcome.choices}
@@ -46,11 +52,9 @@ def organisation_rows(rows: list[OrganisationRow], checks: tuple[str, ...]) -> S
         ]
         for check in checks:
             entry = row.checks[check]
-            status = entry["status"]
-            css = f"outcome outcome-{status}" if status in labels else "outcome outcome-none"
             extra = f", {entry['not_testable']} {nt}" if entry["not_testable"] else ""
             cells.append(
-                f'<td><span class="{css}">{labels.get(status, "–")}</span> '
+                f"<td>{_status(entry['status'], labels)} "
                 f'<span class="counts">{entry["passed"]}/{entry["measured"]}{extra}</span></td>'
             )
         parts.append("<tr>" + "".join(cells) + "</tr>")
@@ -87,7 +91,10 @@ def domain_summary_rows(cards: list, checks: tuple[tuple[str, str], ...]) -> Saf
 
 
 def history_rows(history: list[dict], checks: tuple[str, ...]) -> SafeString:
-    """The <tr> elements of a scorecard's history: per scan, each standard's share."""
+    """The <tr> elements of a scorecard's history: per scan, each standard's status and
+    share, with the domains not testable beside them, as in the sector table."""
+    labels = {value: escape(label) for value, label in Outcome.choices}
+    nt = escape(_("n.t."))
     separator = get_format("DECIMAL_SEPARATOR")
     round_label, retest_label = escape(_("meetronde")), escape(_("hertest"))
     parts = []
@@ -98,8 +105,10 @@ def history_rows(history: list[dict], checks: tuple[str, ...]) -> SafeString:
         elif row["kind"] == "on_demand":
             badge = f' <span class="badge">{retest_label}</span>'
         cells = "".join(
-            f"<td>{_pct(e['percentage'], separator)} "
-            f'<span class="counts">({e["passed"]}/{e["measured"]})</span></td>'
+            f"<td>{_status(e['status'], labels)} {_pct(e['percentage'], separator)} "
+            f'<span class="counts">({e["passed"]}/{e["measured"]}'
+            + (f", {e['not_testable']} {nt}" if e["not_testable"] else "")
+            + ")</span></td>"
             for e in (row["checks"][check] for check in checks)
         )
         date = escape(date_format(row["date"], "j M Y"))

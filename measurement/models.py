@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measurement.domains import InvalidDomain, normalise_domain
+from measurement.evaluate.compliance import percentage
 from measurement.evaluate.verdicts import DOMAIN_CHECKS
 
 
@@ -303,7 +304,7 @@ class SectorAggregate(models.Model):
 
     @property
     def percentage(self) -> float | None:
-        return round(100 * self.passed / self.measured, 1) if self.measured else None
+        return percentage(self.passed, self.measured)
 
 
 # Every verdict column of DomainResult, in the order exports and the API show them.

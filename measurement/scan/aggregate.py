@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from measurement.evaluate import compliance
 from measurement.models import (
     CHECKS,
     SIDE_BY_SIDE,
@@ -55,33 +56,21 @@ def sector_counts(scan: Scan, version: str) -> dict[tuple[str, str], dict[str, i
         for alias, (check, _, field) in outcomes.items():
             if row[alias]:
                 rows[(row["sector"], check)][field] += row[alias]
-    # Organisation compliance (DESIGN.md section 2, "Organisation"): measured when any
-    # mail domain passed or failed; compliant when all its mail domains pass, so a
-    # domain we could not test (or an error of ours) keeps it from counting as such.
-    # Domains without mail (not_applicable) are not mail domains and do not count.
-    unknown = [Outcome.NOT_TESTABLE, Outcome.ERROR]
-    per_check = {check: (f"p{n}", f"f{n}", f"u{n}") for n, check in enumerate(CHECKS)}
+    # Organisation compliance: the one rule of measurement.evaluate.compliance.
+    per_check = {check: (f"p{n}", f"f{n}") for n, check in enumerate(CHECKS)}
     per_org = results.values("sector", "organisation").annotate(
         **{
-            name: Count("id", filter=condition)
+            name: Count("id", filter=Q(**{check: outcome}))
             for check, names in per_check.items()
-            for name, condition in zip(
-                names,
-                (
-                    Q(**{check: Outcome.PASS}),
-                    Q(**{check: Outcome.FAIL}),
-                    Q(**{f"{check}__in": unknown}),
-                ),
-                strict=True,
-            )
+            for name, outcome in zip(names, (Outcome.PASS, Outcome.FAIL), strict=True)
         }
     )
     for row in per_org.order_by():
-        for check, (passed, failed, unknowns) in per_check.items():
-            if row[passed] or row[failed]:
+        for check, (passed, failed) in per_check.items():
+            if compliance.is_measured(row[passed], row[failed]):
                 rows[(row["sector"], check)]["organisations_measured"] += 1
-                if not row[failed] and not row[unknowns]:
-                    rows[(row["sector"], check)]["organisations_compliant"] += 1
+            if compliance.is_compliant(row[passed], row[failed]):
+                rows[(row["sector"], check)]["organisations_compliant"] += 1
 
     # MTA-STS in testing mode: a published policy that is not enforced.
     for row in (

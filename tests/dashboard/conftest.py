@@ -178,7 +178,7 @@ class Cast:
 
 
 def build_cast() -> Cast:
-    """Create the cast with the ORM and aggregate every scan with the pipeline's function."""
+    """Create the cast with the ORM and aggregate every scan as a finished scan is."""
     orgs = {
         "veiligstad.nl": Organisation.objects.create(
             name="Gemeente Veiligstad", abbreviation="GV", sector=Sector.GEMEENTE,
