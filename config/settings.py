@@ -182,15 +182,14 @@ SCANNER_PROBE_TIMEOUT = env_float("SCANNER_PROBE_TIMEOUT", 90.0)  # one whole SM
 SCANNER_CONCURRENCY = env_int("SCANNER_CONCURRENCY", 500)
 SCANNER_ADDRESS_GAP = env_float("SCANNER_ADDRESS_GAP", 1.0)
 SCANNER_RETRY_DELAY = env_float("SCANNER_RETRY_DELAY", 30.0)
-SCANNER_BATCH_SIZE = env_int("SCANNER_BATCH_SIZE", 250)
-# A distributed scan is first split into this many streaming tasks (resolve, probe, judge
-# and store in one go): one per worker process is fastest, as each task overlaps its
-# own time-outs with its other domains' work.
+# A distributed scan's unjudged domains are split into this many streaming tasks per
+# round (resolve, probe, judge and store in one go): one per worker process is fastest,
+# as each task overlaps its own time-outs with its other domains' work.
 SCANNER_STREAM_BATCHES = env_int("SCANNER_STREAM_BATCHES", 2)
 # Scans and worker batches of at least this many domains observe in a child process
 # (a second core; a worker forks it).
 SCANNER_PROCESS_MIN_DOMAINS = env_int("SCANNER_PROCESS_MIN_DOMAINS", 1000)
-# A probe batch's claim on its pairs lapses after this long (a worker that vanished).
+# A stream's claim on a (host, address) lapses after this long (a worker that vanished).
 SCANNER_PROBE_LEASE = env_int("SCANNER_PROBE_LEASE", CELERY_TASK_TIME_LIMIT + 60)
 # The watchdog re-drives running scans whose last batch finished longer ago than this.
 SCAN_WATCHDOG_SECONDS = env_int("SCAN_WATCHDOG_SECONDS", 300)

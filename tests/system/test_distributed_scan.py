@@ -59,7 +59,6 @@ def system(lab, tmp_path_factory):
         CELERY_BROKER_URL=redis.url,
         CACHE_URL=redis.url.replace("/0", "/1"),
         VAR_DIR=str(base / "var"),
-        SCANNER_BATCH_SIZE="4",
         SCANNER_STREAM_BATCHES="6",  # more batches than workers: they share the providers
         SCANNER_PROCESS_MIN_DOMAINS="1",  # every batch observes in a forked child, as large ones do
         CELERY_TASK_TIME_LIMIT="120",
