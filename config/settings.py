@@ -194,6 +194,11 @@ SCANNER_PROBE_LEASE = env_int("SCANNER_PROBE_LEASE", CELERY_TASK_TIME_LIMIT + 60
 # The watchdog re-drives running scans whose last batch finished longer ago than this.
 SCAN_WATCHDOG_SECONDS = env_int("SCAN_WATCHDOG_SECONDS", 300)
 SCAN_STALL_SECONDS = env_int("SCAN_STALL_SECONDS", CELERY_TASK_TIME_LIMIT + 300)
+# A stream that ends with domains of its scan unjudged checks after this long whether the
+# scan still stores anything, and else starts its next round itself (its round's other
+# streams or callback lost with Redis): longer than the quietest stretch of a live scan,
+# its last domains waiting for silent servers (two greeting time-outs and a retry).
+SCAN_RESUME_SECONDS = env_int("SCAN_RESUME_SECONDS", 120)
 SCANNER_RETEST_PER_ORGANISATION_SECONDS = env_int("SCANNER_RETEST_PER_ORGANISATION_SECONDS", 600)
 SCANNER_RETEST_PER_HOUR = env_int("SCANNER_RETEST_PER_HOUR", 60)
 

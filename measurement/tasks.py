@@ -2,10 +2,12 @@
 
 A scan runs in rounds: `advance` asks the door for the next round's batches and sends a
 `stream` task per batch, in a chord whose body is `advance` again; when every domain is
-judged the door finishes the scan. A lost or redelivered batch costs one more round.
+judged the door finishes the scan. A lost or redelivered batch costs one more round, and
+a lost chord is made up for by the check each stream leaves behind (door.stream_batch).
 """
 
 import logging
+import os
 
 from celery import chord, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -31,15 +33,19 @@ BATCH_TASK = {
 
 
 @shared_task(bind=True, **BATCH_TASK)
-def stream(self, scan_id: int, result_ids: list[int]) -> int:
+def stream(self, scan_id: int, result_ids: list[int], round_number: int = 0) -> int:
     """One stream over a batch of a scan's domains (door.stream_batch).
 
     Infrastructure errors are retried; a batch that runs out of time or whose observer
     child is killed gives its unprobed pairs back, and the next round streams what it
     left; anything else fails the scan and keeps its results.
     """
+    log.info(
+        "scan %s: stream %s of round %s, %d domains, in process %d",
+        scan_id, self.request.id, round_number, len(result_ids), os.getpid(),
+    )  # fmt: skip
     try:
-        return door.stream_batch(scan_id, result_ids, self.request.id)
+        return door.stream_batch(scan_id, result_ids, self.request.id, round_number)
     except (SoftTimeLimitExceeded, ObserverLost) as exc:
         released = door.release_claims(self.request.id)
         log.warning("scan %s: stream stopped (%r); %s pairs released", scan_id, exc, released)
@@ -55,13 +61,14 @@ def stream(self, scan_id: int, result_ids: list[int]) -> int:
 
 
 @shared_task(bind=True, **BATCH_TASK)
-def advance(self, scan_id: int, *_chord_results) -> str:
-    """Send out the scan's next round of streams, or finish it."""
-    batches = door.next_round(scan_id)
-    if isinstance(batches, str):
-        return batches
-    chord(stream.si(scan_id, batch) for batch in batches)(advance.si(scan_id))
-    return "streaming"
+def advance(self, scan_id: int, after: int | None = None, if_stalled: bool = False) -> str:
+    """Send out the scan's next round of streams (door.next_round), or say why not."""
+    found = door.next_round(scan_id, after, if_stalled=if_stalled)
+    if isinstance(found, str):
+        return found
+    streams = (stream.si(scan_id, batch, found.number) for batch in found.batches)
+    chord(streams)(advance.si(scan_id, after=found.number))
+    return f"round {found.number}"
 
 
 @shared_task

@@ -32,14 +32,24 @@ def _empty() -> dict[str, int]:
     }
 
 
-def sector_counts(scan: Scan, version: str) -> dict[tuple[str, str], dict[str, int]]:
+Rows = dict[tuple[str, str], dict[str, int]]  # (sector, check) -> counts
+
+
+def sector_counts(scan: Scan, version: str) -> Rows:
     """Per (sector, check) the counts of one scan under one methodology version, as
     measurement.scan.store stores them in SectorAggregate rows."""
     results = DomainResult.objects.judged().filter(scan=scan, methodology_version=version)
-    rows: dict[tuple[str, str], dict[str, int]] = defaultdict(_empty)
+    rows: Rows = defaultdict(_empty)
+    _count_outcomes(results, rows)
+    _count_organisations(results, rows)
+    _count_testing_mode(results, rows)
+    _count_side_by_side(results, rows)
+    return rows
 
-    # One pass over the results for every check's outcomes, one more per organisation:
-    # a query per check and outcome took most of the time a scan spends finishing.
+
+def _count_outcomes(results, rows: Rows) -> None:
+    """One pass over the results for every check's outcomes: a query per check and
+    outcome took most of the time a scan spends finishing."""
     outcomes = {
         f"n{n}": (check, outcome, field)
         for n, (check, (outcome, field)) in enumerate(
@@ -56,7 +66,10 @@ def sector_counts(scan: Scan, version: str) -> dict[tuple[str, str], dict[str, i
         for alias, (check, _, field) in outcomes.items():
             if row[alias]:
                 rows[(row["sector"], check)][field] += row[alias]
-    # Organisation compliance: the one rule of measurement.evaluate.compliance.
+
+
+def _count_organisations(results, rows: Rows) -> None:
+    """Organisations measured and compliant: the one rule of evaluate.compliance."""
     per_check = {check: (f"p{n}", f"f{n}") for n, check in enumerate(CHECKS)}
     per_org = results.values("sector", "organisation").annotate(
         **{
@@ -72,7 +85,9 @@ def sector_counts(scan: Scan, version: str) -> dict[tuple[str, str], dict[str, i
             if compliance.is_compliant(row[passed], row[failed]):
                 rows[(row["sector"], check)]["organisations_compliant"] += 1
 
-    # MTA-STS in testing mode: a published policy that is not enforced.
+
+def _count_testing_mode(results, rows: Rows) -> None:
+    """MTA-STS in testing mode: a published policy that is not enforced."""
     for row in (
         results.filter(mta_sts__in=[Outcome.PASS, Outcome.FAIL])
         .values("sector")
@@ -86,7 +101,9 @@ def sector_counts(scan: Scan, version: str) -> dict[tuple[str, str], dict[str, i
         target["passed"] = row["testing"]
         target["failed"] = row["measured"] - row["testing"]
 
-    # DANE and MTA-STS side by side, over domains where both were measured.
+
+def _count_side_by_side(results, rows: Rows) -> None:
+    """DANE and MTA-STS side by side, over domains where both were measured."""
     both_measured = results.filter(
         dane__in=[Outcome.PASS, Outcome.FAIL], mta_sts__in=[Outcome.PASS, Outcome.FAIL]
     )
@@ -109,5 +126,3 @@ def sector_counts(scan: Scan, version: str) -> dict[tuple[str, str], dict[str, i
             target = rows[(row["sector"], f"dane_vs_mta_sts:{kind}")]
             target["passed"] = row[kind]
             target["failed"] = row["measured"] - row[kind]
-
-    return rows

@@ -11,7 +11,8 @@ judges one domain through the same observer and judgement, without storing it;
 import logging
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -120,30 +121,63 @@ def scan_finished(scan: Scan) -> None:
 # --- on Celery: rounds of streams ---------------------------------------------------------
 
 
-def next_round(scan_id: int) -> Iterator[list[int]] | str:
-    """The batches of the scan's next round of streams (one per SCANNER_STREAM_BATCHES),
-    or the scan's status when there is nothing to send: finished when every domain is
-    judged, failed after MAX_ROUNDS rounds without that."""
+@dataclass(frozen=True)
+class Round:
+    """A round of streams to send: its number and the batches of unjudged domains."""
+
+    number: int
+    batches: list[list[int]]
+
+
+def next_round(scan_id: int, after: int | None = None, *, if_stalled: bool = False) -> Round | str:
+    """The scan's next round of streams, or what stands in its way as a word.
+
+    `after` is the round the caller saw last (None: whichever is current): when another
+    call began the next round meanwhile, there is nothing to do ("superseded"). With
+    `if_stalled` (a check sent by a stream that ended with domains left) the round
+    begins only when the scan stored nothing for SCAN_RESUME_SECONDS; else the check is
+    sent again for later ("waiting"). Every domain judged: the scan is finished. After
+    MAX_ROUNDS rounds without that it fails.
+    """
     scan = Scan.objects.get(pk=scan_id)
+    current = scan.advance_rounds
     if scan.status in (Scan.Status.FINISHED, Scan.Status.FAILED):
         return scan.status
+    if after is not None and current != after:
+        return "superseded"
     todo = list(scan.domain_results.filter(judged_at__isnull=True).values_list("pk", flat=True))
     if not todo:
         return finish(scan_id).status
-    if store.count_round(scan_id) > MAX_ROUNDS:
+    quiet = timezone.now() - (scan.heartbeat_at or scan.started_at or timezone.now())
+    if if_stalled and quiet < timedelta(seconds=settings.SCAN_RESUME_SECONDS):
+        _send_advance(scan_id, current, if_stalled=True, countdown=settings.SCAN_RESUME_SECONDS)
+        return "waiting"
+    if current >= MAX_ROUNDS:
         store.fail(scan_id, f"{len(todo)} domains not judged after {MAX_ROUNDS} rounds")
         return Scan.Status.FAILED
+    if not store.begin_round(scan_id, current):
+        return "superseded"
+    # The round's streams or its callback may be lost (Redis losing its data): a check
+    # for later makes up for them, and sends itself again while the scan stores.
+    _send_advance(scan_id, current + 1, if_stalled=True, countdown=settings.SCAN_RESUME_SECONDS)
     size = max(1, -(-len(todo) // settings.SCANNER_STREAM_BATCHES))
-    return (todo[start : start + size] for start in range(0, len(todo), size))
+    return Round(current + 1, [todo[i : i + size] for i in range(0, len(todo), size)])
 
 
-def stream_batch(scan_id: int, result_ids: list[int], claim: str) -> int:
-    """One worker's stream over a batch of the scan's domains; a scan whose domains are
-    all judged afterwards is finished at once (its round's other streams may be lost
-    with Redis, and the round's callback with them)."""
+def stream_batch(scan_id: int, result_ids: list[int], claim: str, round_number: int = 0) -> int:
+    """One worker's stream over a batch of the scan's domains (round `round_number`).
+
+    Afterwards a scan whose domains are all judged is finished at once, and one with
+    domains left gets a check for later (next_round with if_stalled): the round's other
+    streams, or its callback, may have been lost with Redis, and the scan must go on
+    without waiting for beat's watchdog, or without beat at all.
+    """
     judged = streams.stream(scan_id, result_ids, claim=claim)
     if not Scan.objects.get(pk=scan_id).domain_results.filter(judged_at__isnull=True).exists():
         finish(scan_id)
+    else:
+        countdown = settings.SCAN_RESUME_SECONDS
+        _send_advance(scan_id, round_number, if_stalled=True, countdown=countdown)
     return judged
 
 
@@ -161,10 +195,15 @@ def stalled_scans() -> list[int]:
     )
 
 
-def _send_advance(scan_id: int, countdown: float = 0) -> None:
+def _send_advance(
+    scan_id: int, after: int | None = None, *, if_stalled: bool = False, countdown: float = 0
+) -> None:
+    if not settings.CELERY_BROKER_URL:
+        return  # streams called directly (tests): no task to send
     from celery import current_app
 
-    current_app.send_task(ADVANCE_TASK, (scan_id,), countdown=countdown)
+    kwargs = {"after": after, "if_stalled": if_stalled}
+    current_app.send_task(ADVANCE_TASK, (scan_id,), kwargs, countdown=countdown)
 
 
 # --- one domain, one organisation ---------------------------------------------------------

@@ -182,18 +182,7 @@ def in_fork(
     closes its database connections first, so the child opens its own."""
     receiving, sending = multiprocessing.Pipe(duplex=False)
     parent = os.getpid()
-    with warnings.catch_warnings():
-        # Python warns of any other thread; can_fork has checked those that matter.
-        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-        # The child's collections leave the parent's objects alone, so their pages stay
-        # shared instead of being copied (gc.freeze's documented use).
-        gc.freeze()
-        pid = -1
-        try:
-            pid = os.fork()
-        finally:
-            if pid != 0:  # the parent (or no child): its objects are collectable again
-                gc.unfreeze()
+    pid = _fork()
     if pid == 0:  # the child: never returns into the caller's code
         exit_status = 1
         try:
@@ -235,6 +224,23 @@ def in_fork(
     finally:  # also when interrupted before _received took over
         receiving.close()
         stop(False)
+
+
+def _fork() -> int:
+    """os.fork, with the parent's objects frozen meanwhile: the child's collections leave
+    them alone, so their pages stay shared instead of being copied (gc.freeze's
+    documented use)."""
+    with warnings.catch_warnings():
+        # Python warns of any other thread; can_fork has checked those that matter.
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        gc.freeze()
+        pid = -1
+        try:
+            pid = os.fork()
+        finally:
+            if pid != 0:  # the parent (or no child): its objects are collectable again
+                gc.unfreeze()
+    return pid
 
 
 def _become_observer(parent: int) -> None:

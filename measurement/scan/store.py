@@ -82,10 +82,11 @@ def start(scan_id: int) -> Scan:
     return scan
 
 
-def count_round(scan_id: int) -> int:
-    """One more round of streams sent out for the scan; returns how many so far."""
-    Scan.objects.filter(pk=scan_id).update(advance_rounds=F("advance_rounds") + 1)
-    return Scan.objects.values_list("advance_rounds", flat=True).get(pk=scan_id)
+def begin_round(scan_id: int, current: int) -> bool:
+    """Count round `current` + 1 of the scan's streams as begun, unless another call
+    began it first (the round's callback and a check after a lost callback race)."""
+    rounds = Scan.objects.filter(pk=scan_id, advance_rounds=current)
+    return bool(rounds.update(advance_rounds=current + 1))
 
 
 # --- probes -------------------------------------------------------------------------------

@@ -50,8 +50,9 @@ def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(
     from measurement.scan import door, observer, store
     from tests.measurement.scan_fixtures import ours, own_source_address
 
-    forks = []
+    forks, finished = [], []
     monkeypatch.setattr(observer, "in_fork", _counted(observer.in_fork, forks))
+    monkeypatch.setattr(door, "scan_finished", lambda scan: finished.append(scan.pk))
     register_scenarios(
         [lab.scenario("unsigned-domain-dane-provider"), lab.scenario("shared-provider")]
     )
@@ -70,6 +71,9 @@ def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(
     assert len(forks) == (2 if observer == "fork" else 0)
     scan.refresh_from_db()
     assert (scan.domains_done, scan.hosts_done) == (2, 1)
+    # The stream that judged the last domain finished the scan, without a round's callback.
+    assert scan.status == "finished"
+    assert finished == [scan.pk]
 
 
 def _counted(function, calls: list):

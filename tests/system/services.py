@@ -6,6 +6,7 @@ and real Celery worker processes running the project's code.
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -73,15 +74,17 @@ class PrivatePostgres:
         )
         return self
 
-    def _pg_ctl(self, action: str) -> None:
+    def _pg_ctl(self, action: str, mode: str = "fast") -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
-        args = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-m", "fast"]
+        args = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-m", mode]
         if action != "stop":
             args += ["-o", options, "-l", str(self.directory / "postgres.log")]
         self._as_postgres(*args, action)
 
-    def restart(self) -> None:
-        self._pg_ctl("restart")
+    def restart(self, mode: str = "fast") -> None:
+        """`immediate`: the server stops without a checkpoint, as in a crash, and
+        recovers from its write-ahead log when it starts again."""
+        self._pg_ctl("restart", mode)
 
     def stop(self) -> None:
         if self.data.exists():
@@ -121,6 +124,20 @@ class PrivateRedis:
 
     def restart(self) -> None:
         self.stop()
+        self.start()
+
+    def lose_data(self) -> None:
+        """`redis-cli shutdown nosave`, and started again without its append-only file:
+        a Redis restarted without persistence, every queued message and chord gone."""
+        subprocess.run(
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
+            check=False, capture_output=True, timeout=20,
+        )  # fmt: skip
+        if self.process:
+            self.process.wait(timeout=20)
+        for name in ("appendonlydir", "appendonly.aof", "dump.rdb"):
+            shutil.rmtree(self.directory / name, ignore_errors=True)
+            (self.directory / name).unlink(missing_ok=True)
         self.start()
 
     def stop(self) -> None:
@@ -204,13 +221,28 @@ class CeleryWorkers:
                 children.append(int(stat.parent.name))
         return children
 
+    def busy_stream_processes(self) -> list[int]:
+        """Pool processes running a stream task now: the task names its process when it
+        starts (measurement.tasks.stream), and Celery logs it when it ends."""
+        logs = self.logs()
+        started = dict(
+            re.findall(r"stream (\S+) of round \d+, \d+ domains, in process (\d+)", logs)
+        )
+        ended = set(
+            re.findall(r"measurement\.tasks\.stream\[([^\]]+)\] (?:succeeded|raised)", logs)
+        )
+        children = set(self.pool_children())
+        return [
+            int(pid) for task, pid in started.items() if task not in ended and int(pid) in children
+        ]
+
     def kill_a_busy_child(self) -> int | None:
-        """SIGKILL one pool process (a task in flight is lost with it)."""
-        children = self.pool_children()
-        if not children:
+        """SIGKILL a pool process that is running a stream (its task is lost with it)."""
+        busy = self.busy_stream_processes()
+        if not busy:
             return None
-        os.kill(children[0], signal.SIGKILL)
-        return children[0]
+        os.kill(busy[0], signal.SIGKILL)
+        return busy[0]
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))
