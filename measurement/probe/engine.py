@@ -260,6 +260,81 @@ def assemble(
     )
 
 
+class _Observing:
+    """The state of one observe_domains run: which domains may find their mail hosts or
+    fetch their policies now (see observe_domains), and the domains done."""
+
+    def __init__(self, run: _Run, config: ProbeConfig) -> None:
+        self.run = run
+        self.config = config
+        self.finding = asyncio.Semaphore(config.domains_in_flight)
+        self.fetching = asyncio.Semaphore(config.domains_in_flight)
+        self.ahead = asyncio.Semaphore(max(config.domains_ahead, config.domains_in_flight))
+        # Policies wait until no domain can start finding its mail hosts and at most a
+        # few still are: a domain whose DNS times out must not hold every policy back,
+        # nor must many such domains for longer than one DNS time-out.
+        self.mail_idle = asyncio.Event()
+        self.finding_now = 0
+        self.starter_held = False
+        self.done: asyncio.Queue[DomainObservation] = asyncio.Queue()
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def settle(self) -> None:
+        if self.finding_now <= STRAGGLERS and self.starter_held:
+            self.mail_idle.set()
+
+    async def resolve(self, domain: str) -> DomainObservation:
+        run = self.run
+        try:
+            try:
+                mx, hosts = await run.mail_hosts(domain, start_probes=True)
+            finally:
+                self.finding.release()
+                self.finding_now -= 1
+                self.settle()
+            if not self.mail_idle.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.mail_idle.wait(), self.config.dns_timeout)
+            async with self.fetching:
+                tls_rpt, mta_sts = await run.policies(domain)
+        except Exception as exc:  # our bug
+            return failed_observation(domain, exc)
+        finally:
+            self.ahead.release()
+        return DomainObservation(
+            domain=domain, mx=mx, hosts=tuple(hosts), mta_sts=mta_sts, tls_rpt=tls_rpt
+        )
+
+    async def observe(self, domain: str) -> None:
+        facts = await self.resolve(domain)
+        try:
+            pairs = pairs_to_probe([facts])
+            probes = await _all([self.run.probe(h, address) for h, address in pairs])
+            self.done.put_nowait(assemble(facts, dict(zip(pairs, probes, strict=True))))
+        except Exception:  # our bug; the domain still comes out, without probes
+            log.exception("probing the hosts of %s failed", domain)
+            self.done.put_nowait(facts)
+
+    async def start_all(self, domains: Iterable[str]) -> int:
+        started = 0
+        for domain in domains:
+            if self.ahead.locked():  # domains_ahead reached: the policies must make room
+                self.starter_held = True
+                self.settle()
+            await self.ahead.acquire()
+            self.starter_held = False
+            self.mail_idle.clear()
+            await self.finding.acquire()
+            self.finding_now += 1
+            task = asyncio.ensure_future(self.observe(domain))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            started += 1
+        self.starter_held = True  # every domain has started
+        self.settle()
+        return started
+
+
 async def observe_domains(
     domains: Iterable[str],
     config: ProbeConfig,
@@ -282,75 +357,9 @@ async def observe_domains(
     """
     run = _Run(config, limiter)
     run.shared_probe = shared_probe
-    finding = asyncio.Semaphore(config.domains_in_flight)
-    fetching = asyncio.Semaphore(config.domains_in_flight)
-    ahead = asyncio.Semaphore(max(config.domains_ahead, config.domains_in_flight))
-    # Policies wait until no domain can start finding its mail hosts and at most a few
-    # still are: a domain whose DNS times out must not hold every policy back, nor must
-    # many such domains for longer than one DNS time-out.
-    mail_idle = asyncio.Event()
-    finding_now, starter_held = 0, False
-
-    def settle() -> None:
-        if finding_now <= STRAGGLERS and starter_held:
-            mail_idle.set()
-
-    done: asyncio.Queue[DomainObservation] = asyncio.Queue()
-    tasks: set[asyncio.Task[None]] = set()
-
-    async def resolve(domain: str) -> DomainObservation:
-        nonlocal finding_now
-        try:
-            try:
-                mx, hosts = await run.mail_hosts(domain, start_probes=True)
-            finally:
-                finding.release()
-                finding_now -= 1
-                settle()
-            if not mail_idle.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(mail_idle.wait(), config.dns_timeout)
-            async with fetching:
-                tls_rpt, mta_sts = await run.policies(domain)
-        except Exception as exc:  # our bug
-            return failed_observation(domain, exc)
-        finally:
-            ahead.release()
-        return DomainObservation(
-            domain=domain, mx=mx, hosts=tuple(hosts), mta_sts=mta_sts, tls_rpt=tls_rpt
-        )
-
-    async def observe(domain: str) -> None:
-        facts = await resolve(domain)
-        try:
-            pairs = pairs_to_probe([facts])
-            probes = await _all([run.probe(h, address) for h, address in pairs])
-            done.put_nowait(assemble(facts, dict(zip(pairs, probes, strict=True))))
-        except Exception:  # our bug; the domain still comes out, without probes
-            log.exception("probing the hosts of %s failed", domain)
-            done.put_nowait(facts)
-
-    async def start_all() -> int:
-        started = 0
-        nonlocal finding_now, starter_held
-        for domain in domains:
-            if ahead.locked():  # domains_ahead reached: the policies must make room
-                starter_held = True
-                settle()
-            await ahead.acquire()
-            starter_held = False
-            mail_idle.clear()
-            await finding.acquire()
-            finding_now += 1
-            task = asyncio.ensure_future(observe(domain))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-            started += 1
-        starter_held = True  # every domain has started
-        settle()
-        return started
-
-    starter = asyncio.ensure_future(start_all())
+    state = _Observing(run, config)
+    done = state.done
+    starter = asyncio.ensure_future(state.start_all(domains))
     yielded = 0
     try:
         while not starter.done():
@@ -372,6 +381,6 @@ async def observe_domains(
             yield await done.get()
     finally:
         starter.cancel()
-        for task in tasks:
+        for task in state.tasks:
             task.cancel()
         run.close()
