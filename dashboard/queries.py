@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from publicsuffixlist import PublicSuffixList
 
+from measurement.evaluate import evidence
 from measurement.evaluate.compliance import organisation_status, percentage
 from measurement.models import (
     SIDE_BY_SIDE,
@@ -499,12 +500,11 @@ def _providers_portable(scan: Scan, sector: str | None, limit: int) -> list[Prov
     if sector:
         results = results.filter(sector=sector)
     groups: dict[str, dict] = {}
-    for result_id, evidence, *verdicts in results.values_list(
+    for result_id, stored, *verdicts in results.values_list(
         "id", "evidence", *_PROVIDER_CHECKS
     ).iterator():
-        mx = evidence.get("mx") if isinstance(evidence, dict) else None
-        for entry in mx if isinstance(mx, list) else []:
-            host = str(entry.get("host", "")).lower() if isinstance(entry, dict) else ""
+        for entry in evidence.read(stored).mx:
+            host = entry.host.lower()
             if not host:
                 continue
             group = groups.setdefault(registrable_domain(host), {"hosts": set(), "ids": {}})
@@ -530,7 +530,7 @@ class ProbeEvidence:
     """One probed address of an MX host and what the judgement said about it."""
 
     probe: HostResult
-    verdict: dict  # evidence["verdicts"]["hosts"][..]["addresses"][..], or {}
+    verdict: evidence.AddressEvidence | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,7 +540,7 @@ class HostEvidence:
     preference: int | None
     host: str
     dns: dict
-    verdict: dict  # evidence["verdicts"]["hosts"][..] (tlsa_status, dane, rollover), or {}
+    verdict: evidence.HostEvidence | None  # tlsa_status, dane, rollover, addresses
     probes: list[ProbeEvidence]
 
 
@@ -553,13 +553,9 @@ class DomainCard:
 
 def mx_hosts(result: DomainResult | None) -> list[dict]:
     """The MX set of a result's evidence: [{"preference": int, "host": str}], by preference."""
-    if result is None or not isinstance(result.evidence, dict):
+    if result is None:
         return []
-    entries = result.evidence.get("mx")
-    if not isinstance(entries, list):
-        return []
-    hosts = [e for e in entries if isinstance(e, dict) and isinstance(e.get("host"), str)]
-    return sorted(hosts, key=lambda e: (e.get("preference") or 0, e["host"]))
+    return evidence.to_builtins(evidence.read(result.evidence).mx_by_preference())
 
 
 def _host_dns(result: DomainResult, host: str) -> dict:
@@ -576,26 +572,6 @@ def _host_dns(result: DomainResult, host: str) -> dict:
             if isinstance(entry, dict) and entry.get("host") == host:
                 return entry
     return {}
-
-
-def _host_verdict(result: DomainResult, host: str) -> dict:
-    """The stored judgement of one MX host (measurement.evaluate.verdicts.host_as_dict)."""
-    evidence = result.evidence if isinstance(result.evidence, dict) else {}
-    verdicts = evidence.get("verdicts")
-    hosts = verdicts.get("hosts") if isinstance(verdicts, dict) else None
-    for entry in hosts if isinstance(hosts, list) else []:
-        if isinstance(entry, dict) and str(entry.get("host", "")).lower() == host.lower():
-            return entry
-    return {}
-
-
-def _address_verdicts(host_verdict: dict) -> dict[str, dict]:
-    addresses = host_verdict.get("addresses")
-    return {
-        str(a.get("address")): a
-        for a in (addresses if isinstance(addresses, list) else [])
-        if isinstance(a, dict)
-    }
 
 
 def _probes_by_scan_and_host(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list]:
@@ -622,18 +598,21 @@ def _card(domain: Domain, result: DomainResult | None, probes: dict) -> DomainCa
     if result is None:
         return DomainCard(domain=domain, result=None, hosts=[])
     hosts = []
-    for entry in mx_hosts(result):
-        verdict = _host_verdict(result, entry["host"])
-        by_address = _address_verdicts(verdict)
+    stored = evidence.read(result.evidence)
+    for entry in stored.mx_by_preference():
+        verdict = stored.verdicts.host(entry.host)
         hosts.append(
             HostEvidence(
-                preference=entry.get("preference"),
-                host=entry["host"],
-                dns=_host_dns(result, entry["host"]),
+                preference=entry.preference,
+                host=entry.host,
+                dns=_host_dns(result, entry.host),
                 verdict=verdict,
                 probes=[
-                    ProbeEvidence(probe=probe, verdict=by_address.get(str(probe.address), {}))
-                    for probe in probes.get((result.scan_id, entry["host"].lower()), [])
+                    ProbeEvidence(
+                        probe=probe,
+                        verdict=verdict.address(str(probe.address)) if verdict else None,
+                    )
+                    for probe in probes.get((result.scan_id, entry.host.lower()), [])
                 ],
             )
         )

@@ -8,6 +8,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from dashboard import evidence
+from measurement.evaluate import evidence as stored_evidence
 from measurement.models import Outcome
 
 register = template.Library()
@@ -139,16 +140,8 @@ def observation_part(result, key: str):
 @register.filter
 def verdict_details(result, check: str) -> dict:
     """What the judgement stored for one check beyond its outcome and reasons."""
-    data = getattr(result, "evidence", {}) or {}
-    verdicts = data.get("verdicts") if isinstance(data, dict) else None
-    entry = verdicts.get(check) if isinstance(verdicts, dict) else None
-    if not isinstance(entry, dict):
-        return {}
-    return {
-        k: v
-        for k, v in entry.items()
-        if k not in ("outcome", "reasons") and v not in ("", None, [], {})
-    }
+    entry = stored_evidence.read(getattr(result, "evidence", None)).verdicts.check(check)
+    return {"details": entry.details} if entry is not None and entry.details else {}
 
 
 @register.filter

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from measurement.evaluate import dane, mtasts, pkix, tlsrpt
+from measurement.evaluate import dane, evidence, mtasts, pkix, tlsrpt
 from measurement.evaluate.dane import Rollover
 from measurement.evaluate.mtasts import MxCertificate
 from measurement.evaluate.outcomes import CheckOutcome, Verdict, combine, unique
@@ -273,7 +273,7 @@ def judge_host(
 
 
 class HostJudgements:
-    """judge_host and host_as_dict once per MX host for a whole scan, not once per domain.
+    """judge_host and host_as_evidence once per MX host for a whole scan, not once per domain.
 
     Keyed by the identity of the host's observations (IdentityCache): observations
     rebuilt from JSON are new objects, so they miss and are judged afresh.
@@ -299,9 +299,9 @@ class HostJudgements:
             lambda: judge_host(host, preference, probes, trust_store=trust_store, now=now),
         )
 
-    def as_dict(self, host: HostVerdict) -> dict[str, Any]:
-        """host_as_dict, shared by the domains of one host: callers must not change it."""
-        return self._dicts.get((host,), (), lambda: host_as_dict(host))
+    def evidence(self, host: HostVerdict) -> evidence.HostEvidence:
+        """host_as_evidence, shared by the domains of one host."""
+        return self._dicts.get((host,), (), lambda: host_as_evidence(host))
 
 
 def _with_parsed_tlsa(host: HostObservation) -> HostObservation:
@@ -349,20 +349,26 @@ class DomainVerdicts:
     def verdict(self, check: str) -> Verdict:
         return getattr(self, check)
 
-    def to_dict(self, host_dict=None) -> dict[str, Any]:
-        """The stored JSON shape: {check: {"outcome", "reasons", "details"}, ...}.
+    def stored(self, host_evidence=None) -> dict[str, Any]:
+        """What a scan stores: {check: CheckEvidence, ..., "hosts": [HostEvidence]},
+        typed (measurement.evaluate.evidence) and encoded by its one serialiser.
 
-        `host_dict` turns one HostVerdict into its dict (HostJudgements.as_dict shares it).
+        `host_evidence` turns one HostVerdict into its HostEvidence (HostJudgements
+        shares it between the domains of one host).
         """
-        host_dict = host_dict or host_as_dict
+        host_evidence = host_evidence or host_as_evidence
         data: dict[str, Any] = {
-            check: verdict_as_dict(self.verdict(check)) for check in DOMAIN_CHECKS
+            check: verdict_as_evidence(self.verdict(check)) for check in DOMAIN_CHECKS
         }
         data["mta_sts_mode"] = self.mta_sts_mode
         data["methodology_version"] = self.methodology_version
         data["domain"] = self.domain
-        data["hosts"] = [host_dict(h) for h in self.hosts]
+        data["hosts"] = [host_evidence(h) for h in self.hosts]
         return data
+
+    def to_dict(self, host_evidence=None) -> dict[str, Any]:
+        """The stored JSON shape as plain dicts and lists (reports, tests)."""
+        return evidence.to_builtins(self.stored(host_evidence))
 
 
 def judge_domain(
@@ -599,55 +605,55 @@ def _mx_certificate(host: HostVerdict) -> MxCertificate:
 # --- the stored shape --------------------------------------------------------------------
 
 
-def verdict_as_dict(verdict: Verdict) -> dict[str, Any]:
-    return {
-        "outcome": verdict.outcome.value,
-        "reasons": list(verdict.reasons),
-        "details": jsonable(verdict.details),
-    }
+def verdict_as_evidence(verdict: Verdict) -> evidence.CheckEvidence:
+    return evidence.CheckEvidence(
+        outcome=verdict.outcome.value,
+        reasons=list(verdict.reasons),
+        details=jsonable(verdict.details),
+    )
 
 
-def host_as_dict(host: HostVerdict) -> dict[str, Any]:
-    return {
-        "host": host.host,
-        "preference": host.preference,
-        "tlsa_base_domain": host.tlsa_base_domain,
-        "tlsa_status": host.tlsa_status,
-        "tlsa_records": list(host.tlsa_records),
-        "address_status": list(host.address_status),
-        "tlsa": verdict_as_dict(host.tlsa),
-        "dane": verdict_as_dict(host.dane),
-        "starttls": verdict_as_dict(host.starttls),
-        "rollover": (
-            {"holds": host.rollover.holds, "reason": host.rollover.reason}
+def host_as_evidence(host: HostVerdict) -> evidence.HostEvidence:
+    return evidence.HostEvidence(
+        host=host.host,
+        preference=host.preference,
+        tlsa_base_domain=host.tlsa_base_domain,
+        tlsa_status=host.tlsa_status,
+        tlsa_records=list(host.tlsa_records),
+        address_status=list(host.address_status),
+        tlsa=verdict_as_evidence(host.tlsa),
+        dane=verdict_as_evidence(host.dane),
+        starttls=verdict_as_evidence(host.starttls),
+        rollover=(
+            evidence.RolloverEvidence(holds=host.rollover.holds, reason=host.rollover.reason)
             if host.rollover
             else None
         ),
-        "addresses": [address_as_dict(a) for a in host.addresses],
-    }
+        addresses=[address_as_evidence(a) for a in host.addresses],
+    )
 
 
-def address_as_dict(address: AddressVerdict) -> dict[str, Any]:
+def address_as_evidence(address: AddressVerdict) -> evidence.AddressEvidence:
     cert = address.certificate
-    return {
-        "address": address.address,
-        "probe_outcome": address.probe_outcome,
-        "starttls": verdict_as_dict(address.starttls),
-        "dane": verdict_as_dict(address.dane),
-        "tls_version": address.tls_version,
-        "cipher": address.cipher,
-        "tlsa_to_publish": address.tlsa_to_publish,
-        "certificate": (
-            {
-                "web_pki_valid": cert.valid,
-                "reason": cert.reason,
-                "names": list(cert.names),
-                "not_after": cert.not_after.isoformat() if cert.not_after else None,
-            }
+    return evidence.AddressEvidence(
+        address=address.address,
+        probe_outcome=address.probe_outcome,
+        starttls=verdict_as_evidence(address.starttls),
+        dane=verdict_as_evidence(address.dane),
+        tls_version=address.tls_version,
+        cipher=address.cipher,
+        tlsa_to_publish=address.tlsa_to_publish,
+        certificate=(
+            evidence.CertificateEvidence(
+                web_pki_valid=cert.valid,
+                reason=cert.reason,
+                names=list(cert.names),
+                not_after=cert.not_after.isoformat() if cert.not_after else None,
+            )
             if cert
             else None
         ),
-    }
+    )
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

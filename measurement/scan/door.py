@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from measurement.evaluate import evidence
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION
 from measurement.models import Domain, Organisation, Scan
 from measurement.probe.observations import DomainObservation
@@ -217,7 +218,8 @@ def check_domain(name: str) -> tuple[DomainObservation, dict]:
     chunks = list(observer.in_thread([name], probe_config()))
     observation = next(o for chunk in chunks for o in chunk)
     shared = judging.SharedHosts()
-    return observation, judging.verdicts(observation, shared, measured_at=timezone.now())
+    verdicts = judging.verdicts(observation, shared, measured_at=timezone.now())
+    return observation, evidence.to_builtins(verdicts)
 
 
 def request_retest(organisation: Organisation) -> Scan:

@@ -56,11 +56,12 @@ def evidence(observation: DomainObservation, shared: SharedHosts | None = None) 
 
 
 def verdicts(observation: DomainObservation, shared: SharedHosts, *, measured_at) -> dict:
-    """A domain's verdicts, reasons and details, as its evidence stores them."""
+    """A domain's verdicts, reasons and details, typed as its evidence stores them
+    (measurement.evaluate.evidence)."""
     judged = judge_domain(
         observation, trust_store=trust_store(), now=measured_at, hosts=shared.judgements
     )
-    return judged.to_dict(shared.judgements.as_dict)
+    return judged.stored(shared.judgements.evidence)
 
 
 def judged_row(
@@ -72,8 +73,8 @@ def judged_row(
     data = verdicts(observation, shared, measured_at=measured_at)
     row = SimpleNamespace(pk=pk, judged_at=now, mta_sts_mode=data.get("mta_sts_mode") or "")
     for name in ("mx", *CHECKS):
-        setattr(row, name, data[name]["outcome"])
-    row.reasons = {name: list(data[name]["reasons"]) for name in ("mx", *CHECKS)}
+        setattr(row, name, data[name].outcome)
+    row.reasons = {name: data[name].reasons for name in ("mx", *CHECKS)}
     stored = kept if kept is not None else evidence(observation, shared)
     row.evidence = encode_json(stored | {"verdicts": data})
     return row

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
+from measurement.evaluate import evidence
+
 
 class EncodedJson(str):
     """A JSON column's value, encoded already: update_rows writes the text as it is."""
@@ -34,10 +36,11 @@ def storable(value):
 
 
 def encode_json(value) -> EncodedJson:
-    """`value` as JSON text for update_rows, any NUL escaped (see storable)."""
-    text = json.dumps(value)
+    """`value` (dicts, lists and measurement.evaluate.evidence types) as JSON text for
+    update_rows, by the evidence's one serialiser; any NUL escaped (see storable)."""
+    text = evidence.encode(value)
     if "\\u0000" in text:
-        text = json.dumps(storable(value))
+        text = evidence.encode(storable(evidence.to_builtins(value)))
     return EncodedJson(text)
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from measurement.evaluate import pkix
+from measurement.evaluate import evidence, pkix
 from measurement.evaluate.dane import tlsa_record_for
 from measurement.evaluate.outcomes import CheckOutcome
 from measurement.evaluate.verdicts import (
@@ -467,6 +467,30 @@ def test_the_stored_shape_is_plain_json(dane_domain, store):
     assert set(DOMAIN_CHECKS) <= set(data)
 
 
+def test_what_the_judgement_stores_reads_back_as_the_same_types(dane_domain, store):
+    judged = judge_domain(dane_domain, trust_store=store, now=NOW)
+    stored = judged.stored()
+    text = evidence.encode(
+        {"mx": [{"preference": 10, "host": "mx1.example.nl"}], "verdicts": stored}
+    )
+    read = evidence.read(json.loads(text))  # as the database gives it back
+    assert read.verdicts.hosts == stored["hosts"]  # the same HostEvidence, field for field
+    host = read.verdicts.host("MX1.example.nl")
+    assert host.dane.outcome == "pass" and host.tlsa_records == list(judged.hosts[0].tlsa_records)
+    address = host.address(judged.hosts[0].addresses[0].address)
+    assert address.certificate.web_pki_valid is True
+    assert read.verdicts.check("dane") == stored["dane"]
+    assert read.verdicts.check("hosts") is None  # not a check
+    assert [entry.host for entry in read.mx_by_preference()] == ["mx1.example.nl"]
+
+
+def test_stored_evidence_that_does_not_fit_its_type_reads_as_empty_not_as_a_guess(caplog):
+    assert evidence.read({"mx": [{"preference": "ten"}]}) == evidence.Evidence()
+    assert "does not fit" in caplog.text
+    assert evidence.read(None) == evidence.Evidence()
+    assert evidence.read({"observation": {"domain": "x.nl"}}).mx == []  # other keys: ignored
+
+
 def test_outcome_values_match_the_django_model_choices():
     from measurement.models import CHECKS, Outcome
 
@@ -566,8 +590,8 @@ def test_domains_sharing_a_host_share_its_judgement_and_match_judging_alone(pki,
     assert one.hosts[0] is two.hosts[0]
     alone = judge_domain(second, trust_store=store, now=NOW)
     assert two == alone
-    assert two.to_dict(judgements.as_dict) == alone.to_dict()
-    assert judgements.as_dict(one.hosts[0]) is judgements.as_dict(two.hosts[0])
+    assert two.to_dict(judgements.evidence) == alone.to_dict()
+    assert judgements.evidence(one.hosts[0]) is judgements.evidence(two.hosts[0])
 
 
 def test_a_host_judgement_is_not_reused_for_other_probes_preference_or_time(pki, store):
