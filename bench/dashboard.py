@@ -60,7 +60,7 @@ def ensure_database(fresh: bool) -> None:
 
 
 def evidence_for(domain: str, host: str, secure: bool, tlsa: bool, mode: str) -> str:
-    """Evidence in the pipeline's stored shape, about 1.5 KB like a real one."""
+    """Evidence in the stored shape of a scan, about 1.5 KB like a real one."""
     answer = {
         "qname": domain, "rdtype": "MX", "rcode": "NOERROR",
         "status": "secure" if secure else "insecure", "records": [f"10 {host}."],
