@@ -186,6 +186,10 @@ SCANNER_RETRY_DELAY = env_float("SCANNER_RETRY_DELAY", 30.0)
 # round (resolve, probe, judge and store in one go): one per worker process is fastest,
 # as each task overlaps its own time-outs with its other domains' work.
 SCANNER_STREAM_BATCHES = env_int("SCANNER_STREAM_BATCHES", 2)
+# ... and into more when a stream would get more domains than this: each stream must end
+# well within CELERY_TASK_TIME_LIMIT (at a few hundred domains a second per worker), and
+# a worker's memory follows the domains of its stream.
+SCANNER_STREAM_MAX_DOMAINS = env_int("SCANNER_STREAM_MAX_DOMAINS", 50_000)
 # Scans and worker batches of at least this many domains observe in a child process
 # (a second core; a worker forks it).
 SCANNER_PROCESS_MIN_DOMAINS = env_int("SCANNER_PROCESS_MIN_DOMAINS", 1000)

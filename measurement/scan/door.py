@@ -161,7 +161,12 @@ def next_round(scan_id: int, after: int | None = None, *, if_stalled: bool = Fal
     # The round's streams or its callback may be lost (Redis losing its data): a check
     # for later makes up for them, and sends itself again while the scan stores.
     _send_advance(scan_id, current + 1, if_stalled=True, countdown=settings.SCAN_RESUME_SECONDS)
-    size = max(1, -(-len(todo) // settings.SCANNER_STREAM_BATCHES))
+    # At least SCANNER_STREAM_BATCHES streams, and none over SCANNER_STREAM_MAX_DOMAINS:
+    # a stream must end within the task time limit, and its memory follows its domains.
+    streams = max(
+        settings.SCANNER_STREAM_BATCHES, -(-len(todo) // settings.SCANNER_STREAM_MAX_DOMAINS)
+    )
+    size = max(1, -(-len(todo) // streams))
     return Round(current + 1, [todo[i : i + size] for i in range(0, len(todo), size)])
 
 
