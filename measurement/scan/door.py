@@ -30,6 +30,7 @@ from measurement.scan import judging, observer, rejudging, store
 from measurement.scan import run as streams
 from measurement.scan.config import probe_config, require_validating_resolver
 from measurement.scan.store import ScanFrozen  # noqa: F401 - part of the door
+from measurement.signals import scan_stored
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ def scan_finished(scan: Scan) -> None:
     finished (embedded or on Celery; not for a failed scan). The place for work that
     follows a finished scan, such as sending alerts; keep it quick or hand it to a task."""
     log.info("scan %s finished: %s domains", scan.pk, scan.domains_done)
+    scan_stored.send(sender=Scan, scan_id=scan.pk)  # alerts (alerts/receivers.py)
 
 
 # --- on Celery: rounds of streams ---------------------------------------------------------
