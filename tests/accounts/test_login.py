@@ -1,0 +1,106 @@
+"""Logging in: Django's authentication, throttled by django-axes; the admin behind it."""
+
+import pytest
+from django.core import mail
+
+from tests.accounts.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_person_logs_in_with_the_right_password_and_out_again(client, people):
+    response = client.post(
+        "/account/inloggen/", {"username": people.beheerder_a.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/account/"
+    assert "Ministerie van Alleen STARTTLS" in client.get("/account/").text
+    assert client.post("/account/uitloggen/").status_code == 302
+    assert client.get("/account/").status_code == 302  # back to the login page
+
+
+def test_wrong_passwords_lock_the_login_after_the_limit_even_for_the_right_one(
+    client, people, settings
+):
+    username = people.beheerder_a.username
+    answers = [
+        client.post("/account/inloggen/", {"username": username, "password": f"fout-{n}"})
+        for n in range(settings.AXES_FAILURE_LIMIT + 2)
+    ]
+    codes = [answer.status_code for answer in answers]
+    assert codes[: settings.AXES_FAILURE_LIMIT - 1] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert codes[-1] == 429 and "Te veel pogingen" in answers[-1].text
+    right = client.post("/account/inloggen/", {"username": username, "password": PASSWORD})
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_hands_over_to_the_throttled_login(client, people, settings):
+    """Both are one form, so the admin's login is throttled per address like any other."""
+    first = client.get("/admin/")
+    assert first.status_code == 302
+    second = client.get(first.headers["Location"])
+    assert second.status_code == 302 and second.headers["Location"].startswith(
+        "/account/inloggen/?next=/admin/"
+    )
+    # The admin's own form takes no password: nothing can be guessed past the throttle.
+    bypass = client.post("/admin/login/", {"username": people.staff.username, "password": PASSWORD})
+    assert bypass.status_code == 302 and "_auth_user_id" not in client.session
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/account/inloggen/?next=/admin/", {"username": "x", "password": f"x{n}"})
+    locked = client.post(
+        "/account/inloggen/?next=/admin/",
+        {"username": people.staff.username, "password": PASSWORD},
+    )
+    assert locked.status_code == 429
+
+
+def test_the_admin_is_for_staff_only(client, people):
+    client.force_login(people.beheerder_a)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(people.staff)
+    people.staff.is_superuser = True
+    people.staff.save()
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_password_reset_goes_by_e_mail_and_sets_a_new_password(client, people):
+    response = client.post("/account/wachtwoord-vergeten/", {"email": "lezer@alleenstarttls.nl"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lezer@alleenstarttls.nl"]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/account/wachtwoord-" in line)
+    path = link.split("testserver", 1)[1]
+    form = client.get(path, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {
+            "new_password1": "nieuw-wachtwoord-voor-2027",
+            "new_password2": "nieuw-wachtwoord-voor-2027",
+        },
+    )
+    assert done.status_code == 302
+    people.lezer_a.refresh_from_db()
+    assert people.lezer_a.check_password("nieuw-wachtwoord-voor-2027")
+    assert client.get(path, follow=True).context["validlink"] is False  # used once
+
+
+def test_every_form_needs_its_csrf_token(people):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert (
+        strict.post(
+            "/account/inloggen/", {"username": people.staff.username, "password": PASSWORD}
+        ).status_code
+        == 403
+    )
+    strict.force_login(people.beheerder_a)
+    slug = people.a.slug
+    for path in (
+        f"/account/organisatie/{slug}/uitnodigen/",
+        f"/account/organisatie/{slug}/uitleg/dane/",
+        f"/meldingen/organisatie/{slug}/",
+    ):
+        assert strict.post(path, {}).status_code == 403, path
+    strict.force_login(people.staff)
+    assert strict.post("/account/beoordelen/1/", {}).status_code == 403
