@@ -37,3 +37,7 @@ def organisation_for(user, slug: str, *, manage: bool = False) -> Organisation:
 
 def can_manage(user, organisation: Organisation) -> bool:
     return is_forum_staff(user) or role_in(user, organisation) == Role.BEHEERDER
+
+
+def is_member_or_staff(user, organisation: Organisation) -> bool:
+    return is_forum_staff(user) or bool(role_in(user, organisation))

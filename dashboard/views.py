@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.access import is_member_or_staff
 from dashboard import charts, progress, queries, tables, trends
 from measurement.domains import InvalidDomain, normalise_domain
 from measurement.models import SIDE_BY_SIDE, Domain, Organisation, Outcome, Scan, Sector
@@ -227,7 +228,7 @@ def retest(request: HttpRequest, slug: str) -> HttpResponse:
             status=503,
         )
     try:
-        scan = request_retest(org)
+        scan = request_retest(org, hourly_cap=not is_member_or_staff(request.user, org))
     except rate_limited as exc:
         return _retest_refused(request, org, exc)
     return redirect(f"{reverse('dashboard:organisation', args=[org.slug])}?scan={scan.pk}#hertest")

@@ -7,6 +7,7 @@ fixes its hosts, one regresses), scanned in-process on SQLite, and each scan is 
 back to its place in the year: a nulmeting a year ago, a half-year round, weekly scans
 in between and today's round. Then it serves the dashboard on http://127.0.0.1:8000
 until Ctrl-C and stops the lab it started.
+It prints two demo logins: a beheerder of a gemeente and Forum staff (demo/logins.py).
 """
 
 import os
@@ -80,6 +81,7 @@ def run(state) -> None:
 
     from demo import history
     from demo.government import write_register
+    from demo.logins import create_demo_logins
     from lab.handle import Lab
     from measurement.models import Scan
 
@@ -104,7 +106,15 @@ def run(state) -> None:
                 stage = moment.stage
             history.backdate(scan(moment.round_name), today, moment.weeks_ago)
         print("\n" + history.describe(moments, today), flush=True)
-    print(f"\nDashboard: http://{HOST_PORT}/  (Ctrl-C stopt de demo en het lab)\n", flush=True)
+    print(f"\nDashboard: http://{HOST_PORT}/  (Ctrl-C stopt de demo en het lab)", flush=True)
+    print(f"Inloggen: http://{HOST_PORT}/account/inloggen/", flush=True)
+    for login, organisation in create_demo_logins():
+        print(
+            f"  {login.who}{f' ({organisation})' if organisation else ''}: "
+            f"gebruiker {login.username}, wachtwoord {login.password}",
+            flush=True,
+        )
+    print("E-mail (uitnodigingen, meldingen) verschijnt hier op de console.\n", flush=True)
     try:
         call_command("runserver", HOST_PORT, use_reloader=False)
     except KeyboardInterrupt:
