@@ -1,6 +1,8 @@
 """The organisations' side in a real headless Chromium: log in, invite, explain, staff
 accept, the public scorecard shows it, log out."""
 
+# ruff: noqa: F811 - the dashboard's browser fixtures are imported and used by name
+
 import re
 
 import pytest
@@ -18,20 +20,20 @@ def live_people(transactional_db):
     return make_people()
 
 
-def log_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/account/inloggen/")
-    page.get_by_label("E-mailadres of gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/account/")
+def log_in(tab, base: str, username: str, password: str) -> None:
+    tab.goto(f"{base}/account/inloggen/")
+    tab.get_by_label("E-mailadres of gebruikersnaam").fill(username)
+    tab.get_by_label("Wachtwoord").fill(password)
+    tab.get_by_role("button", name="Inloggen").click()
+    tab.wait_for_url("**/account/")
 
 
-def log_out(page) -> None:
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_url("**/")
+def log_out(tab) -> None:
+    tab.get_by_role("button", name="Uitloggen").click()
+    tab.wait_for_url("**/")
 
 
-def test_invite_explain_accept_and_the_scorecard_shows_it(page, live_server, live_people):  # noqa: F811
+def test_invite_explain_accept_and_the_scorecard_shows_it(page, live_server, live_people):
     base, slug = live_server.url, live_people.a.slug
     log_in(page, base, live_people.staff.username, PASSWORD)
     page.goto(f"{base}/account/organisatie/{slug}/")
@@ -75,10 +77,10 @@ def test_the_account_pages_have_no_serious_accessibility_violations(
     browser,
     live_server,
     live_people,
-    path,  # noqa: F811
+    path,
 ):
     context = browser.new_context(bypass_csp=True)  # axe is an inline script (see dashboard)
-    page = context.new_page()  # noqa: F811
+    page = context.new_page()
     try:
         if path != "/account/inloggen/":
             log_in(page, live_server.url, live_people.staff.username, PASSWORD)
