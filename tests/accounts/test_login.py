@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from tests.accounts.conftest import PASSWORD
 
@@ -36,31 +37,30 @@ def test_wrong_passwords_lock_the_login_after_the_limit_even_for_the_right_one(
 
 def test_the_admin_login_hands_over_to_the_throttled_login(client, people, settings):
     """Both are one form, so the admin's login is throttled per address like any other."""
-    first = client.get("/admin/")
+    login = f"/account/inloggen/?next={reverse('admin:index')}"
+    first = client.get(reverse("admin:index"))
     assert first.status_code == 302
     second = client.get(first.headers["Location"])
     assert second.status_code == 302 and second.headers["Location"].startswith(
-        "/account/inloggen/?next=/admin/"
+        f"/account/inloggen/?next={reverse('admin:index')}"
     )
     # The admin's own form takes no password: nothing can be guessed past the throttle.
-    bypass = client.post("/admin/login/", {"username": people.staff.username, "password": PASSWORD})
+    credentials = {"username": people.staff.username, "password": PASSWORD}
+    bypass = client.post(reverse("admin:login"), credentials)
     assert bypass.status_code == 302 and "_auth_user_id" not in client.session
     for n in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/account/inloggen/?next=/admin/", {"username": "x", "password": f"x{n}"})
-    locked = client.post(
-        "/account/inloggen/?next=/admin/",
-        {"username": people.staff.username, "password": PASSWORD},
-    )
+        client.post(login, {"username": "x", "password": f"x{n}"})
+    locked = client.post(login, credentials)
     assert locked.status_code == 429
 
 
 def test_the_admin_is_for_staff_only(client, people):
     client.force_login(people.beheerder_a)
-    assert client.get("/admin/").status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 302
     client.force_login(people.staff)
     people.staff.is_superuser = True
     people.staff.save()
-    assert client.get("/admin/").status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_a_password_reset_goes_by_e_mail_and_sets_a_new_password(client, people):
