@@ -69,3 +69,18 @@ def counts_of_rows(rows, today: date | None = None) -> dict[str, dict[str, int]]
         if state:
             counts[standard][state] += 1
     return counts
+
+
+def explanation_fields(row, explanations: dict, today: date) -> dict[str, dict]:
+    """Per standard of one OrganisationRow: the state and its newest explanation, for
+    exports and the API."""
+    fields = {}
+    for standard in EXPLAINABLE_STANDARDS:
+        explanation = explanations.get((row.id, standard))
+        fields[standard] = {
+            "state": state_of(row.checks[standard]["status"], explanation, today) or None,
+            "reason": explanation.reason if explanation else None,
+            "comply_by": explanation.comply_by.isoformat() if explanation else None,
+            "review": explanation.status if explanation else None,
+        }
+    return fields

@@ -13,6 +13,7 @@ from django.utils import timezone
 from alerts import sending
 from alerts.models import AlertDelivery, Subscription
 from alerts.tasks import send_scan_alerts
+from measurement.explanations import explain
 from measurement.models import DomainResult, Scan
 from tests.dashboard.conftest import build_cast
 
@@ -61,7 +62,7 @@ def test_a_worse_verdict_reaches_each_subscriber_once_in_their_language(smtp_ser
     assert nl["Subject"] == "Mailbeveiliging: Gemeente Veiligstad scoort slechter"
     body = nl.get_content()
     assert "veiligstad.nl: MTA-STS (enforce) voldeed, nu niet meer." in body
-    assert "Oplossing: Publiceer één TXT-record op _mta-sts.<domein>" in body
+    assert f"Oplossing: {explain('mta_sts_missing').fix}" in body
     en = smtp_server.to(english.user.email)[0]
     assert en["Subject"] == "Mail security: Gemeente Veiligstad scores worse"
     assert "MTA-STS (enforce) passed, and no longer does." in en.get_content()
