@@ -87,20 +87,34 @@ def test_a_password_reset_goes_by_e_mail_and_sets_a_new_password(client, people)
 def test_every_form_needs_its_csrf_token(people):
     from django.test import Client
 
+    from accounts.models import Invitation, Membership
+    from alerts.models import Subscription
+
+    _invitation, token = Invitation.issue(people.a, "nieuw@example.nl", "lezer", people.staff)
+    subscription = Subscription.objects.create(user=people.lezer_a, organisation=people.a)
+    membership = Membership.objects.get(user=people.lezer_a)
+    anonymous = Client(enforce_csrf_checks=True)
+    for path in (
+        "/account/inloggen/",
+        "/account/wachtwoord-vergeten/",
+        f"/account/uitnodiging/{token}/",
+        f"/meldingen/afmelden/{subscription.unsubscribe_token()}/",
+    ):
+        assert anonymous.post(path, {"username": "x", "email": "x@x.nl"}).status_code == 403
     strict = Client(enforce_csrf_checks=True)
-    assert (
-        strict.post(
-            "/account/inloggen/", {"username": people.staff.username, "password": PASSWORD}
-        ).status_code
-        == 403
-    )
     strict.force_login(people.beheerder_a)
     slug = people.a.slug
     for path in (
+        "/account/uitloggen/",
         f"/account/organisatie/{slug}/uitnodigen/",
+        f"/account/organisatie/{slug}/leden/{membership.pk}/verwijderen/",
         f"/account/organisatie/{slug}/uitleg/dane/",
         f"/meldingen/organisatie/{slug}/",
     ):
         assert strict.post(path, {}).status_code == 403, path
     strict.force_login(people.staff)
-    assert strict.post("/account/beoordelen/1/", {}).status_code == 403
+    for path in ("/account/beoordelen/1/", "/meldingen/sector/rijk/"):
+        assert strict.post(path, {}).status_code == 403, path
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    assert not Invitation.objects.filter(accepted_at__isnull=False).exists()
