@@ -94,6 +94,8 @@ def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     org = organisation_for(request.user, slug, manage=True)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=org)
     membership.delete()
+    # Alerts follow membership: a person who left no longer hears about the organisation.
+    Subscription.objects.filter(user=membership.user, organisation=org).delete()
     messages.success(request, _("%(person)s is geen lid meer.") % {"person": membership.user})
     return redirect("accounts:organisation", slug=org.slug)
 

@@ -84,3 +84,15 @@ def test_sector_alerts_are_for_staff_only(client, people):
     client.force_login(people.staff)
     assert client.post("/meldingen/sector/rijk/").status_code == 302
     assert Subscription.objects.get().sector == "rijk"
+
+
+def test_a_removed_member_no_longer_gets_the_organisations_alerts(client, people):
+    Subscription.objects.create(user=people.lezer_a, organisation=people.a)
+    membership = Membership.objects.get(user=people.lezer_a)
+    client.force_login(people.beheerder_a)
+    response = client.post(
+        f"/account/organisatie/{people.a.slug}/leden/{membership.pk}/verwijderen/"
+    )
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert not Subscription.objects.filter(user=people.lezer_a).exists()
