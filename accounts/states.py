@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EXPLAINABLE_STANDARDS, Explanation, ReviewStatus
+from dashboard.queries import organisation_rows
 from measurement.models import Outcome
 
 
@@ -71,16 +72,19 @@ def counts_of_rows(rows, today: date | None = None) -> dict[str, dict[str, int]]
     return counts
 
 
-def explanation_fields(row, explanations: dict, today: date) -> dict[str, dict]:
-    """Per standard of one OrganisationRow: the state and its newest explanation, for
-    exports and the API."""
+def organisation_explanations(organisation, scan) -> dict[str, dict]:
+    """Per standard: the organisation's state in this scan and its newest explanation."""
+    rows = organisation_rows(scan, organisation_ids=[organisation.id]) if scan else []
+    explanations = current_explanations([organisation.id])
+    today = timezone.localdate()
     fields = {}
     for standard in EXPLAINABLE_STANDARDS:
-        explanation = explanations.get((row.id, standard))
+        explanation = explanations.get((organisation.id, standard))
+        status = rows[0].checks[standard]["status"] if rows else ""
         fields[standard] = {
-            "state": state_of(row.checks[standard]["status"], explanation, today) or None,
+            "state": state_of(status, explanation, today) or None,
             "reason": explanation.reason if explanation else None,
-            "comply_by": explanation.comply_by.isoformat() if explanation else None,
+            "comply_by": explanation.comply_by if explanation else None,
             "review": explanation.status if explanation else None,
         }
     return fields

@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
+from accounts.states import organisation_explanations
 from dashboard import api_schemas as s
 from dashboard import queries
 from dashboard.middleware import API_VERSION
@@ -256,7 +257,10 @@ def organisations(
 def organisation(request: HttpRequest, slug: str):
     org = _get_organisation(slug)
     domains = org.domains.select_related("organisation", "latest_result__scan").order_by("name")
-    return _organisation(org) | {"domains": [_domain(d) for d in domains]}
+    return _organisation(org) | {
+        "domains": [_domain(d) for d in domains],
+        "explanations": organisation_explanations(org, queries.latest_finished_scan()),
+    }
 
 
 @api.get(

@@ -91,8 +91,22 @@ class Domain(Schema):
     latest_result: Result | None
 
 
+class ExplanationState(Schema):
+    """Pas toe of leg uit, per standard (docs/accounts.md)."""
+
+    state: str | None = Field(
+        description="applies, explained_accepted, explained_pending, neither; null: not measured"
+    )
+    reason: str | None = Field(description="the newest explanation's reason")
+    comply_by: datetime.date | None = Field(description="the date it expects to comply")
+    review: str | None = Field(description="pending, accepted or sent_back")
+
+
 class OrganisationDetail(Organisation):
     domains: list[Domain]
+    explanations: dict[str, ExplanationState] = Field(
+        description="per standard of the latest finished scan: its state and newest explanation"
+    )
 
 
 class CheckShare(Schema):

@@ -13,6 +13,7 @@ from django.db.models.fields.json import KeyTransform
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from accounts.states import State, counts_of_rows, states_of_rows
 from dashboard import queries
 from dashboard.export_format import (
     BadFilter,
@@ -83,13 +84,14 @@ ORGANISATION_COLUMNS = (
         for check in queries.TABLE_CHECKS
         for part in ("passed", "measured", "not_testable", "status")
     ),
+    *(Column(f"{check}_explanation", f"{check}_explanation") for check in queries.TABLE_CHECKS),
 )
 SECTOR_COLUMNS = tuple(
     Column(name, name)
     for name in (
         "scan_id", "scan_date", "methodology_version", "sector", "check", "passed", "failed",
         "not_applicable", "not_testable", "errors", "percentage", "organisations_measured",
-        "organisations_compliant",
+        "organisations_compliant", *(f"organisations_{state}" for state in State.values),
     )
 )  # fmt: skip
 
@@ -118,6 +120,7 @@ def domain_rows(results: QuerySet[DomainResult]) -> Iterator[list]:
 
 def organisation_rows(scan: Scan, sector: str | None = None) -> Iterator[list]:
     rows = queries.organisation_rows(scan, sector)
+    states = states_of_rows(rows)  # "pas toe of leg uit", as of today
     toois = dict(
         Organisation.objects.filter(id__in=[row.id for row in rows]).values_list("id", "tooi")
     )
@@ -129,11 +132,13 @@ def organisation_rows(scan: Scan, sector: str | None = None) -> Iterator[list]:
         }  # fmt: skip
         for check, entry in org.checks.items():
             row |= {f"{check}_{part}": value for part, value in entry.items()}
+            row[f"{check}_explanation"] = states[(org.id, check)]
         yield from rendered(ORGANISATION_COLUMNS, [from_dict(ORGANISATION_COLUMNS, row)])
 
 
 def sector_rows(scan: Scan, delimiter: str = ",") -> Iterator[list]:
     for sector, _label, figures in queries.sector_stats(scan).rows():
+        explained = counts_of_rows(queries.sector_organisation_rows(scan, sector))
         for check in sorted(figures):
             f = figures[check]
             row = {
@@ -145,6 +150,7 @@ def sector_rows(scan: Scan, delimiter: str = ",") -> Iterator[list]:
                 "organisations_measured": f.organisations_measured,
                 "organisations_compliant": f.organisations_compliant,
             }  # fmt: skip
+            row |= {f"organisations_{st}": explained.get(check, {}).get(st) for st in State.values}
             yield from rendered(SECTOR_COLUMNS, [from_dict(SECTOR_COLUMNS, row)])
 
 

@@ -146,3 +146,28 @@ def test_the_sector_page_counts_applies_explains_and_neither(client, people):
         0,
         0,
     ]
+
+
+def test_exports_and_the_api_carry_the_state_per_organisation_and_standard(client, people):
+    import csv
+    import io
+
+    _explain(client, people, standard="dane")
+    client.logout()
+    text = b"".join(client.get("/export/organisaties.csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
+    by_slug = {row["organisation_slug"]: row for row in rows}
+    assert by_slug[people.a.slug]["dane_explanation"] == "explained_pending"
+    assert by_slug[people.a.slug]["starttls_explanation"] == "applies"
+    assert by_slug[people.b.slug]["dane_explanation"] == "applies"
+    text = b"".join(client.get("/export/sectoren.csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
+    rijk_dane = next(r for r in rows if r["sector"] == "rijk" and r["check"] == "dane")
+    assert [rijk_dane[f"organisations_{s}"] for s in ("applies", "explained_accepted",
+            "explained_pending", "neither")] == ["0", "0", "1", "0"]  # fmt: skip
+    answer = client.get(f"/api/v1/organisations/{people.a.slug}/").json()
+    assert answer["explanations"]["dane"]["state"] == "explained_pending"
+    assert answer["explanations"]["dane"]["reason"] == "supplier"
+    assert answer["explanations"]["starttls"] == {
+        "state": "applies", "reason": None, "comply_by": None, "review": None
+    }  # fmt: skip
