@@ -1,4 +1,4 @@
-"""A real scan of the lab ends in alerts: the pipeline stores the scan, the task runs after
+"""A real scan of the lab ends in alerts: the scan's door stores it, the task runs after
 it, and a real SMTP server receives one e-mail per subscriber."""
 
 import copy
@@ -10,8 +10,8 @@ from django.test import override_settings
 
 from alerts.models import AlertDelivery, Subscription
 from alerts.tasks import send_scan_alerts
-from measurement import pipeline
 from measurement.models import DomainResult, Organisation, Scan
+from measurement.scan import door
 from tests.measurement.scan_fixtures import lab_settings, register_scenarios
 
 pytestmark = [pytest.mark.lab, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.lab, pytest.mark.django_db(transaction=True)]
 
 def _scan(lab) -> Scan:
     with override_settings(**lab_settings(lab)):
-        return pipeline.run_scan_in_process(pipeline.plan_scan(kind=Scan.Kind.FULL).pk)
+        return door.run(door.plan(kind=Scan.Kind.FULL).pk)
 
 
 def _as_last_week(result: DomainResult, dane_passed: bool) -> None:
@@ -66,7 +66,7 @@ def test_a_scan_that_makes_verdicts_worse_mails_the_subscribers_once(lab, smtp_s
     assert "/meldingen/afmelden/" in body
     assert "expires on" in english[0].get_content()
     assert AlertDelivery.objects.filter(scan=second).count() == 2
-    pipeline.finish_scan(second.pk)  # finishing again (a redelivered last batch)
+    door.finish(second.pk)  # finishing again (a redelivered last batch)
     send_scan_alerts.apply(args=[second.pk])  # the alert task delivered again
     assert len(smtp_server.messages) == 2
     assert Organisation.objects.count() == 2
