@@ -90,7 +90,10 @@ def test_two_batches_at_once_probe_each_pair_once_and_the_waiter_gets_the_result
         b.POLL_SECONDS = 0.1
 
         async def b_a_little_later():
-            await asyncio.sleep(0.1)
+            # Once a probes, its round has claimed all 30 of its pairs (one INSERT): b
+            # asks after that however slow a busy machine makes a's round.
+            while not first.probed:
+                await asyncio.sleep(0.01)
             return await _ask_all(b, second, PAIRS[10:])
 
         try:
