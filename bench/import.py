@@ -1,10 +1,18 @@
-"""Benchmark: import a generated exportOO.xml of about 50 MB; prints wall time, rows/s, peak RSS.
+"""Benchmark the register imports: rows/s, peak RSS, and what hostile files cost.
 
-    .venv/bin/python bench/import.py [--mb 50] [--compare-mb 5]
+    .venv/bin/python bench/import.py speed [--rows 10000]   # CSV, exportOO.xml, exportRIO.xml
+    .venv/bin/python bench/import.py memory [--mb 200]      # a generated exportOO.xml
+    .venv/bin/python bench/import.py hostile [--mb 200]     # hostile files of that size
 
-Each import runs in a fresh process against a throw-away test database (created and
-dropped like the test runner does, on DATABASE_URL or SQLite), so peak RSS is that of the
-import alone; importing a small file too shows whether memory grows with file size.
+speed: a fresh database, a first import and an unchanged re-import of each format with
+--rows organisations (one domain each), in rows/s. memory: peak RSS of importing an
+exportOO.xml of the real shape (contact details, addresses, units) of --mb MB. hostile:
+files of --mb MB that must be refused (deep nesting, one endless text, one endless
+organisation) or read in flat memory (elements that are not organisations), each with its
+outcome and peak RSS. Every import runs in a fresh process against a throw-away test
+database (created and dropped like the test runner does, on DATABASE_URL or SQLite), in
+production mode (DEBUG off). BENCH_ROOT runs the same figures against another checkout
+(the code before a change). Prints figures, asserts nothing.
 """
 
 import argparse
@@ -18,7 +26,7 @@ import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("BENCH_ROOT", Path(__file__).resolve().parent.parent))
 NAMESPACE = "https://organisaties.overheid.nl/static/schema/oo/export/2.6.13"
 TOP_TYPES = [
     ("Gemeente", "gemeente", "gm"),
@@ -31,10 +39,14 @@ TOP_TYPES = [
 ]
 UNIT_TYPES = ["Organisatieonderdeel", "Directie", "Afdeling", "Directoraat-Generaal"]
 MINISTRIES = 15
+RIO_NAMESPACE = "https://organisaties.overheid.nl/static/schema/oo/export/0.0.3"
 
 
-def generate(path: Path, megabytes: float, seed: int = 7) -> None:
-    """Write an exportOO.xml-shaped file: organisations with contact details and units."""
+def generate(path: Path, megabytes: float, seed: int = 7, organisations: int = 0) -> None:
+    """Write an exportOO.xml-shaped file: organisations with contact details and units.
+
+    Until the file has `megabytes`, or (organisations > 0) that many top-level ones.
+    """
     rng = random.Random(seed)
     target = int(megabytes * 1024 * 1024)
     counter = iter(range(1, 10**9))
@@ -45,7 +57,7 @@ def generate(path: Path, megabytes: float, seed: int = 7) -> None:
         for m in range(MINISTRIES):
             out.write(_organisation(rng, counter, ("Ministerie", "ministerie", "mnre"), m, 0))
         number = 0
-        while out.tell() < target:
+        while (number < organisations) if organisations else (out.tell() < target):
             number += 1
             kind = rng.choice(TOP_TYPES)
             out.write(_organisation(rng, counter, kind, number, rng.choice([0, 0, 1, 2, 3])))
@@ -114,36 +126,106 @@ def _organisation(rng, counter, kind, number, depth, indent="    ") -> str:
     return "".join(parts)
 
 
-def child(path: Path) -> None:
-    """Import `path` twice into a fresh test database and print the figures."""
+def generate_csv(path: Path, rows: int) -> None:
+    sectors = ["gemeente", "provincie", "waterschap", "rijk", "semi_publiek"]
+    with path.open("w", encoding="utf-8") as out:
+        out.write("organisation,sector,domain\n")
+        for n in range(rows):
+            out.write(f"Organisatie {n},{sectors[n % 5]},organisatie{n}.nl\n")
+
+
+def generate_rio(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write(f'<p:RegisterInternetdomeinenOverheid xmlns:p="{RIO_NAMESPACE}">\n')
+        for n in range(rows):
+            out.write(
+                f'<p:organisatie p:systeemId="{n}" p:resourceIdentifierTOOI='
+                f'"https://identifier.overheid.nl/tooi/id/oorg/oorg{n:06d}">'
+                f"<p:naam>Organisatie {n}</p:naam><p:types><p:type>Agentschap</p:type></p:types>"
+                "<p:domeinnaamregistraties><p:domeinnaamregistratie>"
+                f"<p:naam>rio{n}.nl</p:naam><p:geregistreerdSinds>2020-01-01</p:geregistreerdSinds>"
+                "</p:domeinnaamregistratie></p:domeinnaamregistraties></p:organisatie>\n"
+            )
+        out.write("</p:RegisterInternetdomeinenOverheid>\n")
+
+
+def generate_hostile(path: Path, kind: str, megabytes: float) -> None:
+    """A file of `megabytes` MB that is hostile in one way."""
+    target = int(megabytes * 1024 * 1024)
+    open_tag, close_tag, body = {
+        "deep": ("<p:organisaties><p:organisatie>", "</p:organisatie></p:organisaties>", ""),
+        "endless-text": ("<p:beschrijving>", "</p:beschrijving>", "x" * 65536),
+        "endless-organisation": (
+            '<p:organisatie p:systeemId="1"><p:naam>Groot</p:naam><p:organisaties>',
+            "</p:organisaties></p:organisatie>",
+            "<p:organisatie><p:naam>eenheid</p:naam></p:organisatie>" * 1000,
+        ),
+        "not-organisations": (
+            "",
+            "",
+            "<p:bijlage><p:regel>niets voor ons</p:regel></p:bijlage>" * 1000,
+        ),
+    }[kind]
+    with path.open("w", encoding="utf-8") as out:
+        out.write(f'<p:overheidsorganisaties xmlns:p="{NAMESPACE}"><p:organisaties>')
+        depth = 0
+        while out.tell() < target:
+            if kind == "deep":
+                out.write(open_tag * 1000)
+                depth += 1000
+                continue
+            if not depth:
+                out.write(open_tag)
+                depth = 1
+            out.write(body)
+        out.write(close_tag * (depth if kind == "deep" else min(depth, 1)))
+        out.write("</p:organisaties></p:overheidsorganisaties>\n")
+
+
+FORMATS = {"csv": generate_csv, "oo-xml": None, "rio-xml": generate_rio}
+
+
+def child(kind: str, path: Path, runs: int) -> None:
+    """Import `path` `runs` times into a fresh test database and print the figures."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.update(DEBUG="false", SECRET_KEY="bench-only-not-a-secret")
     import django
 
     django.setup()
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 
-    from measurement.importers.apply_oo import import_organisation_records
-    from measurement.importers.oo_xml import parse_oo_xml
-    from measurement.models import Organisation
+    from measurement.importers.records import ImportRejected
+    from measurement.importers.sources import open_source
+    from measurement.management.commands.import_organisations import FORMATS as PARSERS
 
+    parse, store = PARSERS[kind]
     setup_test_environment()
     databases = setup_databases(verbosity=0, interactive=False)
     try:
         rss_before = _peak_rss_mib()
-        for label in ("first import", "re-import"):
+        for label in ("first import", "re-import")[:runs]:
             started = time.perf_counter()
-            with path.open("rb") as stream:
-                summary = import_organisation_records(parse_oo_xml(stream))
+            try:
+                with open_source(str(path)) as stream:
+                    summary = store(parse(stream))
+            except ImportRejected as exc:
+                print(
+                    f"  refused after {time.perf_counter() - started:.2f} s, peak RSS "
+                    f"{_peak_rss_mib():.1f} MiB: {str(exc)[:150]}"
+                )
+                return
             elapsed = time.perf_counter() - started
-            rows = Organisation.objects.count()
-            counts = summary.organisations
+            organisations, domains = summary.organisations, summary.domains
+            rows = sum(c.created + c.updated + c.unchanged for c in (organisations, domains)) / (
+                1 if kind == "oo-xml" else 2
+            )
             print(
                 f"  {label:12} {elapsed:6.2f} s  {rows / elapsed:8.0f} rows/s  "
-                f"peak RSS {_peak_rss_mib():6.1f} MiB (before import {rss_before:.1f})  "
-                f"created {counts.created} updated {counts.updated} "
-                f"unchanged {counts.unchanged} ended {counts.ended}; "
-                f"domains created {summary.domains.created}"
+                f"peak RSS {_peak_rss_mib():6.1f} MiB (before {rss_before:.1f})  "
+                f"organisations {organisations.created}+ {organisations.updated}~ "
+                f"{organisations.unchanged}=; domains {domains.created}+ {domains.updated}~ "
+                f"{domains.unchanged}="
             )
     finally:
         teardown_databases(databases, verbosity=0)
@@ -153,25 +235,49 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _machine() -> tuple[int, int]:
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(ticks[:8]) - ticks[3] - ticks[4], sum(ticks[:8])
+
+
+def _run(kind: str, path: Path, runs: int = 2) -> None:
+    size = path.stat().st_size / 2**20
+    print(f"{kind} {path.name} ({size:.1f} MB):", flush=True)
+    first = _machine()
+    subprocess.run([sys.executable, __file__, "child", kind, str(path), str(runs)], check=True)
+    busy, total = (now - then for now, then in zip(_machine(), first, strict=True))
+    print(f"  (machine {100 * busy / max(total, 1):.0f} % busy meanwhile)")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=50)
-    parser.add_argument("--compare-mb", type=float, default=5)
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args.child)
+    if sys.argv[1:2] == ["child"]:
+        child(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))
         return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["speed", "memory", "hostile"])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--mb", type=float, default=200)
+    args = parser.parse_args()
     database = os.environ.get("DATABASE_URL", "sqlite (default)").split("@")[-1]
-    print(f"database: {database}")
+    print(f"code: {ROOT}; database: {database}; {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="bench-import-") as directory:
-        for megabytes in (args.compare_mb, args.mb):
-            path = Path(directory) / f"exportOO-{megabytes:g}MB.xml"
-            started = time.perf_counter()
-            generate(path, megabytes)
-            size = path.stat().st_size / 1024 / 1024
-            print(f"{path.name}: {size:.1f} MB generated in {time.perf_counter() - started:.1f} s")
-            subprocess.run([sys.executable, __file__, "--child", str(path)], check=True)
+        folder = Path(directory)
+        if args.mode == "speed":
+            generate_csv(folder / "register.csv", args.rows)
+            _run("csv", folder / "register.csv")
+            generate(folder / "exportOO.xml", 0, organisations=args.rows)
+            _run("oo-xml", folder / "exportOO.xml")
+            generate_rio(folder / "exportRIO.xml", args.rows)
+            _run("rio-xml", folder / "exportRIO.xml")
+        elif args.mode == "memory":
+            generate(folder / "exportOO.xml", args.mb)
+            _run("oo-xml", folder / "exportOO.xml", runs=1)
+        else:
+            for kind in ("deep", "endless-text", "endless-organisation", "not-organisations"):
+                path = folder / f"{kind}.xml"
+                generate_hostile(path, kind, args.mb)
+                _run("oo-xml", path, runs=1)
+                path.unlink()
 
 
 if __name__ == "__main__":

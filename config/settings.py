@@ -245,6 +245,10 @@ SCAN_RESUME_SECONDS = env_int("SCAN_RESUME_SECONDS", 120)
 SCANNER_RETEST_PER_ORGANISATION_SECONDS = env_int("SCANNER_RETEST_PER_ORGANISATION_SECONDS", 600)
 SCANNER_RETEST_PER_HOUR = env_int("SCANNER_RETEST_PER_HOUR", 60)
 
+# Register imports: a file or download larger than this is refused (today's exportOO.xml
+# is some tens of MB).
+IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measurement.importers.oo_xml import is_ended
-from measurement.importers.records import ImportSummary, InvalidRow, OrganisationRecord
+from measurement.importers.records import (
+    ORGANISATION,
+    ImportSummary,
+    InvalidRow,
+    OrganisationRecord,
+)
 from measurement.importers.slugs import unique_slug
 from measurement.importers.tally import BATCH_SIZE, Tally, batches
 from measurement.models import Domain, Organisation, Source
@@ -55,7 +60,11 @@ def import_organisation_records(
                 if isinstance(record, InvalidRow):
                     tally.invalid(record)
                 elif record.key in state.ids:
-                    tally.invalid(InvalidRow(record.where, _("komt twee keer voor in het bestand")))
+                    tally.invalid(
+                        InvalidRow(
+                            record.where, _("komt twee keer voor in het bestand"), ORGANISATION
+                        )
+                    )
                 else:
                     state.ids[record.key] = None  # claimed; the id follows below
                     valid.append(record)
@@ -71,9 +80,11 @@ class _State:
     def __init__(self, taken_slugs: set[str]):
         self.taken_slugs = taken_slugs
         self.ids: dict[str, int | None] = {}  # record key -> Organisation id (None: claimed)
-        self.ministries: dict[str, int] = {}  # TOOI -> id of ministries found in the database
-        # Bodies whose ministry comes later in the file: id -> (TOOI, current id, counted).
-        self.deferred: dict[int, tuple[str, int | None, bool]] = {}
+        self.register_ids: dict[str, int] = {}  # systeemId -> Organisation id, this file
+        # Ministries found in the database, by TOOI and by "systeemId:" + systeemId.
+        self.ministries: dict[str, int] = {}
+        # Bodies whose ministry comes later in the file: id -> (reference, current id, counted).
+        self.deferred: dict[int, tuple[MinistryRef, int | None, bool]] = {}
         self.candidates: dict[int, str] = {}  # id -> candidate mail domain
 
 
@@ -111,14 +122,14 @@ def _upsert(
         Organisation.objects.bulk_create([organisation for _r, organisation in layers[depth]])
         for record, organisation in layers[depth]:
             _remember(record, organisation.pk, state)
-            if record.ministry_tooi and organisation.ministry_id is None:
-                state.deferred[organisation.pk] = (record.ministry_tooi, None, True)
+            if _ministry_ref(record) and organisation.ministry_id is None:
+                state.deferred[organisation.pk] = (_ministry_ref(record), None, True)
     changed_rows = []
     for record, organisation in known:
         wanted = _values(record) | {"parent_id": _parent_id(record, state)}
         ministry_id = _ministry_id(record, state)
-        if record.ministry_tooi and ministry_id is None:
-            deferred = (record.ministry_tooi, organisation.ministry_id)
+        if _ministry_ref(record) and ministry_id is None:
+            deferred = (_ministry_ref(record), organisation.ministry_id)
         else:
             deferred = None
             wanted["ministry_id"] = ministry_id
@@ -163,13 +174,39 @@ def _existing(records: list[OrganisationRecord]):
     return existing
 
 
+# How a body names its ministry: (TOOI or None, systeemId or None). The XSD requires the
+# systeemId on p:relatieMetMinisterie; the TOOI is often there too.
+MinistryRef = tuple[str | None, str | None]
+
+
+def _ministry_ref(record: OrganisationRecord) -> MinistryRef | None:
+    if record.ministry_tooi or record.ministry_register_id:
+        return (record.ministry_tooi, record.ministry_register_id)
+    return None
+
+
 def _find_ministries(records: list[OrganisationRecord], state: _State) -> None:
-    wanted = {r.ministry_tooi for r in records if r.ministry_tooi}
-    missing = [t for t in wanted if not state.ids.get(t) and t not in state.ministries]
-    if missing:
+    """Look up in the database the ministries this batch names and the file has not yet given."""
+    refs = [r for r in map(_ministry_ref, records) if r and _in_file(r, state) is None]
+    toois = {t for t, _id in refs if t and t not in state.ministries}
+    register_ids = {i for _t, i in refs if i and f"systeemId:{i}" not in state.ministries}
+    if toois:
         state.ministries.update(
-            Organisation.objects.filter(tooi__in=missing).values_list("tooi", "pk")
+            Organisation.objects.filter(tooi__in=toois).values_list("tooi", "pk")
         )
+    if register_ids:
+        for register_id, pk in Organisation.objects.filter(
+            source=Source.ROO, register_id__in=register_ids
+        ).values_list("register_id", "pk"):
+            state.ministries[f"systeemId:{register_id}"] = pk
+
+
+def _in_file(ref: MinistryRef, state: _State) -> int | None:
+    """The ministry's id when the file (so far) holds it, by TOOI, else by systeemId."""
+    tooi, register_id = ref
+    return (state.ids.get(tooi) if tooi else None) or (
+        state.register_ids.get(register_id) if register_id else None
+    )
 
 
 def _parent_id(record: OrganisationRecord, state: _State) -> int | None:
@@ -178,9 +215,15 @@ def _parent_id(record: OrganisationRecord, state: _State) -> int | None:
 
 
 def _ministry_id(record: OrganisationRecord, state: _State) -> int | None:
-    if not record.ministry_tooi:
+    ref = _ministry_ref(record)
+    if ref is None:
         return None
-    return state.ids.get(record.ministry_tooi) or state.ministries.get(record.ministry_tooi)
+    tooi, register_id = ref
+    return (
+        _in_file(ref, state)
+        or (state.ministries.get(tooi) if tooi else None)
+        or (state.ministries.get(f"systeemId:{register_id}") if register_id else None)
+    )
 
 
 def _values(record: OrganisationRecord) -> dict:
@@ -200,6 +243,8 @@ def _values(record: OrganisationRecord) -> dict:
 
 def _remember(record: OrganisationRecord, pk: int, state: _State) -> None:
     state.ids[record.key] = pk
+    if record.register_id:
+        state.register_ids[record.register_id] = pk
     if record.candidate_domain:
         state.candidates[pk] = record.candidate_domain
 
@@ -207,8 +252,8 @@ def _remember(record: OrganisationRecord, pk: int, state: _State) -> None:
 def _link_deferred(state: _State, tally: Tally) -> None:
     """Link bodies to ministries that came later in the file, one UPDATE per ministry."""
     by_ministry: dict[int | None, list[int]] = {}
-    for pk, (tooi, current, counted) in state.deferred.items():
-        wanted = state.ids.get(tooi)
+    for pk, (ref, current, counted) in state.deferred.items():
+        wanted = _in_file(ref, state)
         if wanted == current:
             continue
         by_ministry.setdefault(wanted, []).append(pk)

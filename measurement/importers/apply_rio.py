@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measurement.importers.oo_xml import is_ended
-from measurement.importers.records import DomainRegistration, ImportSummary, InvalidRow
+from measurement.importers.records import (
+    DOMAIN,
+    DomainRegistration,
+    ImportSummary,
+    InvalidRow,
+)
 from measurement.importers.sectors import sector_of
 from measurement.importers.slugs import unique_slug
 from measurement.importers.tally import BATCH_SIZE, Tally, batches
@@ -50,6 +55,7 @@ def import_domain_registrations(
                         InvalidRow(
                             record.where,
                             _("staat ook bij %(tooi)s in dit bestand") % {"tooi": previous_owner},
+                            DOMAIN,
                         )
                     )
                     continue
@@ -121,6 +127,7 @@ def _upsert_domains(
                     record.where,
                     _("domein hoort al bij organisatie %(id)s (bron %(source)s); niet verplaatst")
                     % {"id": domain.organisation_id, "source": domain.source},
+                    DOMAIN,
                 )
             )
             continue

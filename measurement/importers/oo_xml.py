@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measurement.importers.records import (
+    ORGANISATION,
     ImportRejected,
     InvalidRow,
     OrganisationRecord,
@@ -31,25 +32,42 @@ from measurement.importers.xml_stream import (
 
 # The namespace carries the schema version (2.6.9, 2.6.13 ...; older files 2.4.x on almanak).
 SCHEMA_NAMESPACE = re.compile(
-    r"^https?://(organisaties|almanak)\.overheid\.nl/static/schema/oo/export/2(\.\d+)*/?$"
+    r"^https?://(organisaties|almanak)\.overheid\.nl/static/schema/oo/export/(?P<version>2(\.\d+)*)/?$"
 )
+# Before 2.5 the export had another structure altogether (ids as p:systemId elements, no
+# TOOI, a section per kind of organisation): those files are refused, not half read.
+FIRST_SUPPORTED = (2, 5)
 ROOT_NAME = "overheidsorganisaties"
+TOOI_PREFIX = "https://identifier.overheid.nl/tooi/id/"
 # Organisation model field lengths: longer values are refused rather than cut off.
 MAX_LENGTHS = {"name": 300, "abbreviation": 100, "organisation_type": 100, "tooi": 200}
 
 
 def check_root(namespace: str, local_name: str) -> None:
-    """Refuse anything but an exportOO.xml of schema version 2.x, saying what was found."""
-    if local_name != ROOT_NAME or not SCHEMA_NAMESPACE.match(namespace):
+    """Refuse anything but an exportOO.xml of schema version 2.5 or later, saying what was found."""
+    matched = SCHEMA_NAMESPACE.match(namespace)
+    if local_name != ROOT_NAME or not matched:
         raise ImportRejected(
             _(
                 "Dit is geen exportOO.xml met schemaversie 2.x: het hoofdelement is "
                 "%(root)r in namespace %(namespace)r, verwacht %(expected)r in "
                 "https://organisaties.overheid.nl/static/schema/oo/export/2.… "
-                "(of https://almanak.overheid.nl/static/schema/oo/export/2.4.…). "
                 "Is het exportRIO.xml, gebruik dan --format rio-xml."
             )
             % {"root": local_name, "namespace": namespace, "expected": ROOT_NAME}
+        )
+    version = matched["version"]
+    if tuple(int(part) for part in version.split(".")[:2]) < FIRST_SUPPORTED:
+        raise ImportRejected(
+            _(
+                "Dit exportOO.xml heeft schemaversie %(version)s: die export is anders "
+                "opgebouwd (ids als p:systemId-elementen, geen TOOI, een aparte sectie per "
+                "soort organisatie) en wordt niet ondersteund. Gebruik de huidige export "
+                "(schemaversie 2.5 of later) van "
+                "https://organisaties.overheid.nl/archive/exportOO.xml. Er is niets "
+                "geïmporteerd."
+            )
+            % {"version": version}
         )
 
 
@@ -84,14 +102,25 @@ def _organisation_tree(
         # empty in the database because the parent itself is not imported.
         context = _Context(
             organisation_key(
-                attribute(element, namespace, "resourceIdentifierTOOI") or None,
-                attribute(element, namespace, "systeemId"),
+                tooi_of(element, p, namespace), attribute(element, namespace, "systeemId")
             ),
             parent.sector if parent else sector_of(_main_type(element, p)),
             parent.valid_to if parent else None,
         )
     for unit in element.iterfind(f"{p}organisaties/{p}organisatie"):
         yield from _organisation_tree(unit, p, namespace, context)
+
+
+def tooi_of(element: ET.Element, p: str, namespace: str) -> str | None:
+    """The TOOI: the attribute, else a p:identificatiecodes/p:resourceIdentifier holding one."""
+    tooi = attribute(element, namespace, "resourceIdentifierTOOI")
+    if tooi:
+        return tooi
+    for code in element.iterfind(f"{p}identificatiecodes/{p}resourceIdentifier"):
+        text = (code.text or "").strip()
+        if text.startswith(TOOI_PREFIX):
+            return text
+    return None
 
 
 def _main_type(element: ET.Element, p: str) -> str:
@@ -102,21 +131,23 @@ def _organisation(
     element: ET.Element, p: str, namespace: str, parent: _Context | None
 ) -> OrganisationRecord | InvalidRow:
     register_id = attribute(element, namespace, "systeemId")
-    tooi = attribute(element, namespace, "resourceIdentifierTOOI") or None
+    tooi = tooi_of(element, p, namespace)
     name = child_text(element, f"{p}naam")
     where = _("organisatie %(id)s (%(name)s)") % {
         "id": register_id or tooi or "?",
         "name": name or _("zonder naam"),
     }
     if not name:
-        return InvalidRow(where, _("naam ontbreekt"))
+        return InvalidRow(where, _("naam ontbreekt"), ORGANISATION)
     if not tooi and not register_id:
-        return InvalidRow(where, _("zowel resourceIdentifierTOOI als systeemId ontbreken"))
+        return InvalidRow(
+            where, _("zowel resourceIdentifierTOOI als systeemId ontbreken"), ORGANISATION
+        )
     try:
         valid_from = parse_date(child_text(element, f"{p}startDatum"))
         own_end = parse_date(child_text(element, f"{p}eindDatum"))
     except ValueError as exc:
-        return InvalidRow(where, str(exc))
+        return InvalidRow(where, str(exc), ORGANISATION)
     organisation_type = _main_type(element, p)
     values = {
         "name": name,
@@ -130,6 +161,7 @@ def _organisation(
                 where,
                 _("%(field)s is langer dan %(limit)d tekens")
                 % {"field": field_name, "limit": limit},
+                ORGANISATION,
             )
     # A unit of an ended organisation has ended with it (REGISTERS.md): its end is the
     # earlier of its own and its parent's.
@@ -153,6 +185,9 @@ def _organisation(
             attribute(ministry, namespace, "resourceIdentifierTOOI") or None
             if ministry is not None
             else None
+        ),
+        ministry_register_id=(
+            attribute(ministry, namespace, "systeemId") or None if ministry is not None else None
         ),
         website=website.url if website else "",
         candidate_domain=website.domain if website and not is_unit else None,

@@ -8,12 +8,20 @@ class ImportRejected(Exception):
     """The whole file is refused (unknown schema, broken XML, invalid row): nothing is stored."""
 
 
+ORGANISATION, DOMAIN, ROW = "organisation", "domain", "row"  # kinds of skipped record
+
+
 @dataclass(frozen=True)
 class InvalidRow:
-    """A row the parser could not turn into a record; `where` names the line or organisation."""
+    """A row the parser could not turn into a record; `where` names the line or organisation.
+
+    `kind` says what was left out: an organisation (with what it holds), one domain of an
+    organisation, or a CSV row.
+    """
 
     where: str
     reason: str
+    kind: str = ROW
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -32,6 +40,7 @@ class OrganisationRecord:
     abbreviation: str = ""
     parent_key: str | None = None
     ministry_tooi: str | None = None
+    ministry_register_id: str | None = None  # p:relatieMetMinisterie/@p:systeemId
     website: str = ""
     # The registrable domain of the website; None for units (see docs/importers.md).
     candidate_domain: str | None = None

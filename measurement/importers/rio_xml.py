@@ -9,11 +9,18 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
 from measurement.domains import InvalidDomain, normalise_domain
-from measurement.importers.records import DomainRegistration, ImportRejected, InvalidRow
+from measurement.importers.records import (
+    DOMAIN,
+    ORGANISATION,
+    DomainRegistration,
+    ImportRejected,
+    InvalidRow,
+)
 from measurement.importers.xml_stream import (
     attribute,
     child_text,
@@ -57,18 +64,20 @@ def _registrations(
         "name": name or _("zonder naam"),
     }
     if not tooi:
-        yield InvalidRow(where, _("resourceIdentifierTOOI ontbreekt: niet te koppelen"))
+        yield InvalidRow(
+            where, _("resourceIdentifierTOOI ontbreekt: niet te koppelen"), ORGANISATION
+        )
         return
     found: dict[str, DomainRegistration] = {}
     for registration in element.iterfind(f"{p}domeinnaamregistraties/{p}domeinnaamregistratie"):
         raw = child_text(registration, f"{p}naam")
         here = f"{where}, {_('domein')} {raw!r}"
         try:
-            domain = normalise_domain(raw)
+            domain = normalise_domain(registered_name(raw))
             registered_on = parse_date(child_text(registration, f"{p}geregistreerdSinds"))
             cancelled_on = parse_date(child_text(registration, f"{p}opgezegdSinds"))
         except (InvalidDomain, ValueError) as exc:
-            yield InvalidRow(here, str(exc))
+            yield InvalidRow(here, str(exc), DOMAIN)
             continue
         record = DomainRegistration(
             where=here,
@@ -83,6 +92,27 @@ def _registrations(
         )
         found[domain] = latest_registration(found.get(domain), record)
     yield from found.values()
+
+
+def registered_name(raw: str) -> str:
+    """The registered name; one written as a URL (`https://x.nl/`) becomes its host name.
+
+    Only when that is unambiguous: one http(s) URL with a host and nothing after it but
+    '/'. Anything else stays as it is, and normalise_domain says what is wrong with it.
+    """
+    if "/" not in raw:
+        return raw
+    try:
+        parts = urlsplit(raw)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return raw
+    plain = parts.path in ("", "/") and not (parts.query or parts.fragment or port)
+    if parts.scheme.lower() in ("http", "https") and host and plain and "@" not in parts.netloc:
+        return host
+    raise ValueError(
+        _("%(value)r is een URL die niet eenduidig één domeinnaam noemt") % {"value": raw}
+    )
 
 
 def latest_registration(

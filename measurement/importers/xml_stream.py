@@ -1,9 +1,17 @@
-"""Streaming over a register export: one organisation element at a time, cleared after use."""
+"""Streaming over a register export: one organisation element at a time, memory bounded.
+
+Every element is cleared once read, whatever it is; an organisation (with its units) is
+held only until it is done with. What a hostile file could make large is refused with a
+clear message: nesting deeper than the schemas go, one organisation larger than
+MAX_RECORD_BYTES, or a text or attribute larger than MAX_TEXT_BYTES (the file's size
+as a whole is bounded in sources.py).
+"""
 
 import datetime
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
@@ -11,6 +19,12 @@ from django.utils.translation import gettext as _
 from measurement.importers.records import ImportRejected
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+CHUNK_BYTES = 64 * 1024
+# The exports nest organisations in units about ten levels deep at most (two elements
+# per level, a few more for contact details): anything much deeper is not an export.
+MAX_DEPTH = 100
+MAX_RECORD_BYTES = 32 * 1024 * 1024  # one organisation with all its units
+MAX_TEXT_BYTES = 8 * 1024 * 1024  # bytes read without a single tag in them
 
 
 def split_tag(tag: str) -> tuple[str, str]:
@@ -21,6 +35,22 @@ def split_tag(tag: str) -> tuple[str, str]:
     return "", tag
 
 
+@dataclass
+class _Walk:
+    """Where the parser is: open elements, the record being read, and bytes fed."""
+
+    wanted: str  # the local name of the records
+    check_root: object
+    namespace: str | None = None
+    record_depth: int = 0  # open elements named `wanted`
+    record_started: int = 0  # bytes fed when the outermost record opened
+    fed: int = 0
+    last_event: int = 0  # bytes fed at the last event
+
+    def __post_init__(self):
+        self.open: list[ET.Element] = []
+
+
 def top_level_elements(
     stream: BinaryIO, local_name: str, check_root
 ) -> Iterator[tuple[str, ET.Element]]:
@@ -28,31 +58,18 @@ def top_level_elements(
 
     check_root(namespace, local) raises ImportRejected for a file of the wrong kind; it is
     called on the root element before anything else is read. Nested elements of the same
-    name stay inside their outermost one. After the consumer is done with an element it is
-    cleared and detached, so memory stays flat however large the file is.
+    name stay inside their outermost one.
     """
-    open_elements: list[ET.Element] = []
-    namespace = None
-    depth = 0  # open elements named local_name
+    parser = ET.XMLPullParser(events=("start", "end"))
+    walk = _Walk(local_name, check_root)
     try:
-        for event, element in ET.iterparse(stream, events=("start", "end")):
-            if event == "start":
-                if namespace is None:
-                    namespace, root_name = split_tag(element.tag)
-                    check_root(namespace, root_name)
-                open_elements.append(element)
-                if element.tag == f"{{{namespace}}}{local_name}":
-                    depth += 1
-                continue
-            open_elements.pop()
-            if element.tag != f"{{{namespace}}}{local_name}":
-                continue
-            depth -= 1
-            if depth == 0:
-                yield namespace, element
-                element.clear()
-                if open_elements:
-                    open_elements[-1].remove(element)
+        while chunk := stream.read(CHUNK_BYTES):
+            walk.fed += len(chunk)
+            parser.feed(chunk)
+            yield from _events(parser, walk)
+            _check_sizes(walk)
+        parser.close()
+        yield from _events(parser, walk)
     except ET.ParseError as exc:
         line, column = exc.position
         raise ImportRejected(
@@ -62,8 +79,67 @@ def top_level_elements(
             )
             % {"line": line, "column": column, "reason": str(exc).split(": line")[0]}
         ) from exc
-    if namespace is None:
+    if walk.namespace is None:
         raise ImportRejected(_("Het bestand is leeg."))
+
+
+def _events(parser: ET.XMLPullParser, walk: _Walk) -> Iterator[tuple[str, ET.Element]]:
+    for event, element in parser.read_events():
+        walk.last_event = walk.fed
+        if event == "start":
+            _start(element, walk)
+            continue
+        walk.open.pop()
+        is_record = element.tag == f"{{{walk.namespace}}}{walk.wanted}"
+        if is_record:
+            walk.record_depth -= 1
+        elif walk.record_depth:
+            continue  # part of the record being read: cleared with it
+        if is_record and walk.record_depth == 0:
+            yield walk.namespace, element
+        if walk.record_depth == 0:
+            element.clear()
+            if walk.open:
+                walk.open[-1].remove(element)
+
+
+def _start(element: ET.Element, walk: _Walk) -> None:
+    if walk.namespace is None:
+        walk.namespace, root_name = split_tag(element.tag)
+        walk.check_root(walk.namespace, root_name)
+    walk.open.append(element)
+    if len(walk.open) > MAX_DEPTH:
+        raise ImportRejected(
+            _(
+                "Het bestand is dieper genest dan %(depth)d elementen; zo diep gaat geen "
+                "export van het register. Er is niets geïmporteerd."
+            )
+            % {"depth": MAX_DEPTH}
+        )
+    if element.tag == f"{{{walk.namespace}}}{walk.wanted}":
+        if walk.record_depth == 0:
+            walk.record_started = walk.fed
+        walk.record_depth += 1
+
+
+def _check_sizes(walk: _Walk) -> None:
+    if walk.fed - walk.last_event > MAX_TEXT_BYTES:
+        raise ImportRejected(
+            _(
+                "Het bestand bevat een tekst of attribuut van meer dan %(mb)d MB zonder één "
+                "element erin (na byte %(position)d); zo ziet geen export eruit. Er is niets "
+                "geïmporteerd."
+            )
+            % {"mb": MAX_TEXT_BYTES // 2**20, "position": walk.last_event}
+        )
+    if walk.record_depth and walk.fed - walk.record_started > MAX_RECORD_BYTES:
+        raise ImportRejected(
+            _(
+                "Eén organisatie (vanaf byte %(position)d) beslaat meer dan %(mb)d MB; zo "
+                "groot is geen organisatie in het register. Er is niets geïmporteerd."
+            )
+            % {"mb": MAX_RECORD_BYTES // 2**20, "position": walk.record_started}
+        )
 
 
 def attribute(element: ET.Element, namespace: str, name: str) -> str:

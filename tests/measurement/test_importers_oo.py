@@ -79,15 +79,6 @@ def test_messy_website_values_give_clean_candidate_domains():
     assert by_id["6001"].candidate_domain == "xn--bcherdorp-q9a.nl"  # IDN
 
 
-def test_the_older_almanak_namespace_of_schema_2_4_is_accepted(tmp_path):
-    path = variant(
-        tmp_path,
-        "https://organisaties.overheid.nl/static/schema/oo/export/2.6.13",
-        "https://almanak.overheid.nl/static/schema/oo/export/2.4.7",
-    )
-    assert len(parsed(path)) == len(parsed())
-
-
 def test_an_unknown_schema_namespace_is_refused_with_a_clear_message(tmp_path):
     path = variant(
         tmp_path,

@@ -11,7 +11,14 @@ from measurement.importers.apply_oo import import_organisation_records
 from measurement.importers.apply_rio import import_domain_registrations
 from measurement.importers.csv_file import parse_csv
 from measurement.importers.oo_xml import parse_oo_xml
-from measurement.importers.records import Counts, ImportRejected, ImportSummary
+from measurement.importers.records import (
+    DOMAIN,
+    ORGANISATION,
+    ROW,
+    Counts,
+    ImportRejected,
+    ImportSummary,
+)
 from measurement.importers.rio_xml import parse_rio_xml
 from measurement.importers.sources import open_source
 
@@ -51,19 +58,46 @@ class Command(BaseCommand):
                 % {"source": options["source"], "reason": exc}
             ) from exc
         self.stdout.write(format_summary(summary))
+        if nothing_usable(summary):
+            raise CommandError(
+                _(
+                    "Alle %(count)d records zijn overgeslagen en er is niets geïmporteerd: "
+                    "is dit het goede bestand en het goede --format?"
+                )
+                % {"count": len(summary.skipped)}
+            )
+
+
+SKIPPED_KINDS = {
+    ORGANISATION: gettext_lazy("organisaties"),
+    DOMAIN: gettext_lazy("domeinen"),
+    ROW: gettext_lazy("regels"),
+}
 
 
 def format_summary(summary: ImportSummary) -> str:
-    """The lines the command prints: counts per kind, skipped rows, and whether anything changed."""
+    """The lines the command prints: counts per kind, skipped records by kind, and whether
+    anything changed ("nothing changed" only when nothing was skipped either)."""
     lines = [
         _counts_line(_("Organisaties"), summary.organisations),
         _counts_line(_("Domeinen"), summary.domains),
         _("Overgeslagen: %(count)d") % {"count": len(summary.skipped)},
     ]
-    lines += [f"  - {row}" for row in summary.skipped]
-    if not summary.changed:
+    for kind, label in SKIPPED_KINDS.items():
+        rows = [row for row in summary.skipped if row.kind == kind]
+        if rows:
+            lines.append(f"  {label} ({len(rows)}):")
+            lines += [f"    - {row}" for row in rows]
+    if not summary.changed and not summary.skipped:
         lines.append(_("Niets gewijzigd: de gegevens waren al actueel."))
     return "\n".join(lines)
+
+
+def nothing_usable(summary: ImportSummary) -> bool:
+    """Every record was skipped: the file is not what it claims, however it parsed."""
+    counted = summary.organisations, summary.domains
+    seen = sum(c.created + c.updated + c.unchanged for c in counted)
+    return bool(summary.skipped) and seen == 0
 
 
 def _counts_line(label: str, counts: Counts) -> str:
