@@ -22,6 +22,7 @@ from measurement.importers.records import (
     InvalidRow,
     OrganisationRecord,
 )
+from measurement.importers.rows import insert
 from measurement.importers.slugs import unique_slug
 from measurement.importers.tally import BATCH_SIZE, Tally, batches
 from measurement.models import Domain, Organisation, Source
@@ -119,7 +120,7 @@ def _upsert(
         for record, organisation in layers[depth]:
             organisation.parent_id = _parent_id(record, state)
             organisation.ministry_id = _ministry_id(record, state)
-        Organisation.objects.bulk_create([organisation for _r, organisation in layers[depth]])
+        insert([organisation for _r, organisation in layers[depth]])
         for record, organisation in layers[depth]:
             _remember(record, organisation.pk, state)
             if _ministry_ref(record) and organisation.ministry_id is None:
@@ -302,7 +303,7 @@ def _candidate_domains(state: _State, tally: Tally, today: datetime.date) -> Non
                 Domain(name=name, organisation_id=owner, source=Source.ROO, added_on=today)
             )
             tally.domains["created"] += 1
-    Domain.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    insert(to_create)
     Domain.objects.bulk_update(
         to_update, ["organisation", "is_active", "removed_on"], batch_size=BATCH_SIZE
     )

@@ -19,6 +19,7 @@ from measurement.importers.records import (
     ImportSummary,
     InvalidRow,
 )
+from measurement.importers.rows import insert
 from measurement.importers.sectors import sector_of
 from measurement.importers.slugs import unique_slug
 from measurement.importers.tally import BATCH_SIZE, Tally, batches
@@ -65,18 +66,21 @@ def import_domain_registrations(
             # RIO changes nothing about an organisation it finds: joined means unchanged.
             tally.organisations["unchanged"] += len(found)
             organisation_ids.update(found)
+            new = {}
             for record in registrations:
-                if record.tooi not in organisation_ids:
+                if record.tooi not in organisation_ids and record.tooi not in new:
                     if taken_slugs is None:
                         taken_slugs = set(Organisation.objects.values_list("slug", flat=True))
-                    organisation_ids[record.tooi] = _create_organisation(record, taken_slugs).pk
-                    tally.organisations["created"] += 1
+                    new[record.tooi] = _new_organisation(record, taken_slugs)
+            insert(list(new.values()))
+            organisation_ids.update((tooi, o.pk) for tooi, o in new.items())
+            tally.organisations["created"] += len(new)
             _upsert_domains(registrations, organisation_ids, tally, today)
     return tally.summary()
 
 
-def _create_organisation(record: DomainRegistration, taken_slugs: set[str]) -> Organisation:
-    return Organisation.objects.create(
+def _new_organisation(record: DomainRegistration, taken_slugs: set[str]) -> Organisation:
+    return Organisation(
         name=record.organisation_name or record.tooi,
         abbreviation=record.abbreviation[:100],
         organisation_type=record.organisation_type[:100],
@@ -145,5 +149,5 @@ def _upsert_domains(
             setattr(domain, f, v)
         to_update.append(domain)
         tally.domains["updated"] += 1
-    Domain.objects.bulk_create(to_create)
+    insert(to_create)
     Domain.objects.bulk_update(to_update, ["organisation", "is_active", "removed_on", "source"])

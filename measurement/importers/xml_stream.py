@@ -42,6 +42,7 @@ class _Walk:
     wanted: str  # the local name of the records
     check_root: object
     namespace: str | None = None
+    record_tag: str = ""  # "{namespace}" + wanted, once the root is read
     record_depth: int = 0  # open elements named `wanted`
     record_started: int = 0  # bytes fed when the outermost record opened
     fed: int = 0
@@ -84,29 +85,33 @@ def top_level_elements(
 
 
 def _events(parser: ET.XMLPullParser, walk: _Walk) -> Iterator[tuple[str, ET.Element]]:
+    # The hot loop of an import (a dozen events per organisation): plain locals only.
+    open_elements = walk.open
+    element = None
     for event, element in parser.read_events():
-        walk.last_event = walk.fed
         if event == "start":
             _start(element, walk)
             continue
-        walk.open.pop()
-        is_record = element.tag == f"{{{walk.namespace}}}{walk.wanted}"
-        if is_record:
+        open_elements.pop()
+        if element.tag == walk.record_tag:
             walk.record_depth -= 1
+            if walk.record_depth == 0:
+                yield walk.namespace, element
         elif walk.record_depth:
             continue  # part of the record being read: cleared with it
-        if is_record and walk.record_depth == 0:
-            yield walk.namespace, element
         if walk.record_depth == 0:
             element.clear()
-            if walk.open:
-                walk.open[-1].remove(element)
+            if open_elements:
+                open_elements[-1].remove(element)
+    if element is not None:  # there were events: the text between tags is small
+        walk.last_event = walk.fed
 
 
 def _start(element: ET.Element, walk: _Walk) -> None:
     if walk.namespace is None:
         walk.namespace, root_name = split_tag(element.tag)
         walk.check_root(walk.namespace, root_name)
+        walk.record_tag = f"{{{walk.namespace}}}{walk.wanted}"
     walk.open.append(element)
     if len(walk.open) > MAX_DEPTH:
         raise ImportRejected(
@@ -116,7 +121,7 @@ def _start(element: ET.Element, walk: _Walk) -> None:
             )
             % {"depth": MAX_DEPTH}
         )
-    if element.tag == f"{{{walk.namespace}}}{walk.wanted}":
+    if element.tag == walk.record_tag:
         if walk.record_depth == 0:
             walk.record_started = walk.fed
         walk.record_depth += 1
