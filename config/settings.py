@@ -248,6 +248,9 @@ SCANNER_RETEST_PER_HOUR = env_int("SCANNER_RETEST_PER_HOUR", 60)
 # Register imports: a file or download larger than this is refused (today's exportOO.xml
 # is some tens of MB).
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 1024)
+# The scheduled exportRIO.xml import (skips and reports bad rows); empty cron: none.
+RIO_IMPORT_URL = env_str("RIO_IMPORT_URL", "https://organisaties.overheid.nl/archive/exportRIO.xml")
+RIO_IMPORT_CRON = env_str("RIO_IMPORT_CRON", "30 5 * * *")  # daily, 05:30
 
 LOGGING = {
     "version": 1,
@@ -278,6 +281,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(SCAN_WATCHDOG_SECONDS),
     },
 }
+if RIO_IMPORT_CRON:
+    CELERY_BEAT_SCHEDULE["register-import"] = {
+        "task": "measurement.tasks.scheduled_register_import",
+        "schedule": crontab(**_crontab_schedule(RIO_IMPORT_CRON)),
+    }
 # Unacknowledged batches are redelivered after this long when a worker vanished entirely;
 # batches are idempotent, so an early redelivery only costs time.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 1800)}

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from measurement.models import Domain, DomainResult, Organisation, Scan
+from measurement.models import Domain, DomainResult, ImportRun, Organisation, Scan
 
 
 class DomainInline(admin.TabularInline):
@@ -48,3 +48,18 @@ class DomainResultAdmin(admin.ModelAdmin):
     list_filter = ("sector", "dane", "starttls", "mta_sts")
     search_fields = ("domain_name",)
     raw_id_fields = ("scan", "domain", "organisation")
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Scheduled register imports, each with the rows it skipped: read only."""
+
+    list_display = ("started_at", "format", "succeeded", "skipped_count", "source")
+    list_filter = ("format", "succeeded")
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -323,3 +323,26 @@ SIDE_BY_SIDE = ("both", "dane_only", "mta_sts_only", "neither")
 AGGREGATE_CHECKS = (
     CHECKS + ("mta_sts_testing",) + tuple(f"dane_vs_mta_sts:{kind}" for kind in SIDE_BY_SIDE)
 )
+
+
+class ImportRun(models.Model):
+    """One scheduled register import: what it did and every row it skipped (docs/importers.md)."""
+
+    started_at = models.DateTimeField(_("gestart"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    format = models.CharField(_("formaat"), max_length=10)
+    source = models.CharField(_("bron"), max_length=500)
+    succeeded = models.BooleanField(_("gelukt"), default=False)
+    summary = models.TextField(_("samenvatting"), blank=True)
+    skipped_count = models.PositiveIntegerField(_("overgeslagen"), default=0)
+    # [{"kind": ..., "where": ..., "reason": ...}, ...]
+    skipped = models.JSONField(_("overgeslagen records"), default=list, blank=True)
+    error = models.TextField(_("fout"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("registerimport")
+        verbose_name_plural = _("registerimports")
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.started_at:%Y-%m-%d %H:%M}"

@@ -91,3 +91,13 @@ def scheduled_scan() -> int:
     scan = door.plan(kind=Scan.Kind.SCHEDULED)
     door.run(scan.pk)
     return scan.pk
+
+
+@shared_task
+def scheduled_register_import() -> None:
+    """The daily exportRIO.xml import: skips and reports bad rows (importers/scheduled.py)."""
+    from django.conf import settings
+
+    from measurement.importers.scheduled import scheduled_import
+
+    scheduled_import("rio-xml", settings.RIO_IMPORT_URL)

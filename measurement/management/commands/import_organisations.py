@@ -6,27 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from measurement.importers.apply_csv import import_csv_rows
-from measurement.importers.apply_oo import import_organisation_records
-from measurement.importers.apply_rio import import_domain_registrations
-from measurement.importers.csv_file import parse_csv
-from measurement.importers.oo_xml import parse_oo_xml
-from measurement.importers.records import (
-    DOMAIN,
-    ORGANISATION,
-    ROW,
-    Counts,
-    ImportRejected,
-    ImportSummary,
-)
-from measurement.importers.rio_xml import parse_rio_xml
+from measurement.importers.formats import FORMATS
+from measurement.importers.records import ImportRejected
 from measurement.importers.sources import open_source
-
-FORMATS = {
-    "oo-xml": (parse_oo_xml, import_organisation_records),
-    "rio-xml": (parse_rio_xml, import_domain_registrations),
-    "csv": (parse_csv, import_csv_rows),
-}
+from measurement.importers.summary import format_summary, nothing_usable
 
 
 class Command(BaseCommand):
@@ -66,48 +49,3 @@ class Command(BaseCommand):
                 )
                 % {"count": len(summary.skipped)}
             )
-
-
-SKIPPED_KINDS = {
-    ORGANISATION: gettext_lazy("organisaties"),
-    DOMAIN: gettext_lazy("domeinen"),
-    ROW: gettext_lazy("regels"),
-}
-
-
-def format_summary(summary: ImportSummary) -> str:
-    """The lines the command prints: counts per kind, skipped records by kind, and whether
-    anything changed ("nothing changed" only when nothing was skipped either)."""
-    lines = [
-        _counts_line(_("Organisaties"), summary.organisations),
-        _counts_line(_("Domeinen"), summary.domains),
-        _("Overgeslagen: %(count)d") % {"count": len(summary.skipped)},
-    ]
-    for kind, label in SKIPPED_KINDS.items():
-        rows = [row for row in summary.skipped if row.kind == kind]
-        if rows:
-            lines.append(f"  {label} ({len(rows)}):")
-            lines += [f"    - {row}" for row in rows]
-    if not summary.changed and not summary.skipped:
-        lines.append(_("Niets gewijzigd: de gegevens waren al actueel."))
-    return "\n".join(lines)
-
-
-def nothing_usable(summary: ImportSummary) -> bool:
-    """Every record was skipped: the file is not what it claims, however it parsed."""
-    counted = summary.organisations, summary.domains
-    seen = sum(c.created + c.updated + c.unchanged for c in counted)
-    return bool(summary.skipped) and seen == 0
-
-
-def _counts_line(label: str, counts: Counts) -> str:
-    return _(
-        "%(label)s: %(created)d nieuw, %(updated)d gewijzigd, %(unchanged)d ongewijzigd, "
-        "%(ended)d beëindigd"
-    ) % {
-        "label": label,
-        "created": counts.created,
-        "updated": counts.updated,
-        "unchanged": counts.unchanged,
-        "ended": counts.ended,
-    }
