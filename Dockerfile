@@ -1,5 +1,5 @@
 # One image for web, worker and beat.
-FROM python:3.13-slim-bookworm
+FROM python:3.13.1-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/mailbeveiliging
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
