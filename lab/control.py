@@ -52,6 +52,7 @@ class UpOptions:
     owner: str = "cli"  # "cli" or "pytest": a pytest-started lab is torn down by pytest
     postfix: bool = True
     stage: int | None = None  # a history stage of the scale domains (lab.scale), for the demo
+    every_fault: bool = False  # a small scale lab with every host fault (the tests' lab)
 
 
 def info_path(state: Path) -> Path:
@@ -98,6 +99,37 @@ def ipv6_usable() -> bool:
     except OSError:
         return False
     return True
+
+
+IPV6_WARNING = (
+    "warning: {reason}; the lab starts without its IPv6 listener, and tests of the "
+    "scenarios that need it ({names}) are skipped, saying so"
+)
+
+
+def _without_unavailable_ipv6(smtp: list[dict]) -> tuple[list[dict], str]:
+    """The listeners without the IPv6 ones when [::1]:25 cannot be had, and why (else "").
+
+    Many machines run a local Postfix on [::1]:25: the lab does not refuse to start for
+    it. Without IPv6 the ipv6-only scenario is unreachable, as it would be on the internet.
+    """
+    wanted = [item for item in smtp if ":" in item["address"]]
+    if not wanted:
+        return smtp, ""
+    reason = "" if ipv6_usable() else "::1 cannot be bound here (no IPv6)"
+    for item in wanted if not reason else []:
+        try:
+            processes.check_free(item["address"], item["port"])
+        except processes.AddressInUse:
+            reason = (
+                f"[{item['address']}]:{item['port']} is held by another process (a local Postfix?)"
+            )
+            break
+    if not reason:
+        return smtp, ""
+    names = ", ".join(s.name for s in SCENARIOS if any(h.ipv6 for h in s.hosts))
+    print(IPV6_WARNING.format(reason=reason, names=names), file=sys.stderr)
+    return [item for item in smtp if ":" not in item["address"]], reason
 
 
 def _needed_addresses(
@@ -207,13 +239,17 @@ def _up(state: Path, options: UpOptions) -> dict:
                 authority, state / "pki", f"mta-sts.{scenario.domain}", scenario.mta_sts_certificate
             )
             https.append(_https_listener(scenario, issued))
-    ipv6 = ipv6_usable()
-    if not ipv6:  # the ipv6-only scenario is then unreachable, as it would be on the internet
-        smtp = [item for item in smtp if ":" not in item["address"]]
+    smtp, ipv6_note = _without_unavailable_ipv6(smtp)
+    ipv6 = not ipv6_note
     extra = []
     if options.scale:
         built_scale = scale.build(
-            state, authority, options.scale, options.greeting_delay, stage=options.stage
+            state,
+            authority,
+            options.scale,
+            options.greeting_delay,
+            stage=options.stage,
+            every_fault=options.every_fault,
         )
         smtp += built_scale.smtp
         https += built_scale.https
@@ -278,6 +314,7 @@ def _up(state: Path, options: UpOptions) -> dict:
         "ca_pem": str(authority.pem_path),
         "postfix": [h.name for h in postfix_hosts],
         "ipv6": ipv6,
+        "ipv6_note": ipv6_note,
         "scale_domains": str(state / "scale" / "domains.txt") if options.scale else None,
     }
     info_path(state).write_text(json.dumps(info, indent=1))
@@ -316,6 +353,8 @@ def status(state: Path | None = None) -> str:
         where = ", ".join(f"{h.name} {'/'.join(h.addresses)}" for h in scenario.hosts)
         sts = f" mta-sts {scenario.mta_sts_address}" if scenario.mta_sts_address else ""
         lines.append(f"  {scenario.name:<30} {where}{sts}")
+    if info.get("ipv6_note"):
+        lines.append(f"  warning: no IPv6 listener: {info['ipv6_note']}")
     if info.get("scale_domains"):
         count = sum(1 for _ in open(info["scale_domains"]))
         lines.append(f"  scale: {count} domains listed in {info['scale_domains']}")

@@ -20,6 +20,16 @@ class Lab:
     smtp_port: int = addresses.SMTP_PORT
     https_port: int = addresses.HTTPS_PORT
     scenarios: tuple[Scenario, ...] = field(default=SCENARIOS, repr=False)
+    # Why the lab runs without its IPv6 listener ("" when it has one): see control.up.
+    ipv6_note: str = ""
+
+    @property
+    def ipv6(self) -> bool:
+        return not self.ipv6_note
+
+    def reachable(self, scenario: Scenario) -> bool:
+        """Whether this lab serves every host of the scenario (not so for IPv6 without ::1)."""
+        return self.ipv6 or not any(h.ipv6 for h in scenario.hosts)
 
     @property
     def log_path(self) -> Path:
@@ -46,4 +56,7 @@ class Lab:
 
     @classmethod
     def at(cls, state_dir: Path) -> "Lab":
-        return cls(state_dir=state_dir, ca_pem=state_dir / "pki" / "ca.pem")
+        from lab.control import read_info
+
+        note = read_info(state_dir).get("ipv6_note") or ""
+        return cls(state_dir=state_dir, ca_pem=state_dir / "pki" / "ca.pem", ipv6_note=note)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lab import control, processes
+from lab.pytest_plugin import skip_unless_reachable
 
 pytestmark = pytest.mark.lab
 
@@ -84,3 +85,27 @@ def test_a_second_user_of_a_running_lab_does_not_stop_it(lab):
     assert state == lab.state_dir
     assert control.detach(state, users) is False  # the session fixture still holds it
     assert control.healthy(lab.state_dir)
+
+
+@pytest.mark.lab
+def test_a_held_ipv6_port_drops_only_the_ipv6_listener_with_a_warning(lab, capsys):
+    # The running lab's own servers hold [::1]:25: for a second start it is "another process".
+    from lab.control import _without_unavailable_ipv6
+
+    listeners = [{"address": "::1", "port": 25}, {"address": "127.25.0.9", "port": 25}]
+    kept, reason = _without_unavailable_ipv6(listeners)
+    assert kept == [{"address": "127.25.0.9", "port": 25}]
+    assert "[::1]:25 is held by another process" in reason
+    warning = capsys.readouterr().err
+    assert "starts without its IPv6 listener" in warning and "ipv6-only" in warning
+
+
+def test_a_lab_without_ipv6_says_which_scenarios_it_cannot_serve(lab):
+    from dataclasses import replace
+
+    without = replace(lab, ipv6_note="[::1]:25 is held by another process")
+    assert not without.reachable(lab.scenario("ipv6-only"))
+    assert without.reachable(lab.scenario("dane-ee"))
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        skip_unless_reachable(without, lab.scenario("ipv6-only"))
+    assert "needs the lab's IPv6 listener" in str(skipped.value)

@@ -73,3 +73,27 @@ def test_history_stages_only_add_adopters_and_keep_every_domains_provider(tmp_pa
     healthy_first = [n for n, t in records(first, "TLSA").items() if "0000000000" not in t]
     healthy_last = [n for n, t in records(last, "TLSA").items() if "0000000000" not in t]
     assert len(healthy_first) < len(healthy_last)
+
+
+def test_every_lab_delay_stays_well_clear_of_every_lab_time_out(tmp_path):
+    """Half a time-out at most: a loaded machine may make the lab's servers seconds late."""
+    from config.lab import lab_scanner_settings
+    from lab.handle import Lab
+    from lab.scenarios import SCENARIOS
+
+    timeouts = lab_scanner_settings(Lab.at(tmp_path))
+    greeting = timeouts["SCANNER_GREETING_TIMEOUT"]
+    delays = [h.server.greeting_delay for s in SCENARIOS for h in s.hosts] + [scale.SLOW_GREETING]
+    # A delay either is meant to exceed the time-out by far ("silent" never greets) or stays
+    # under half of it.
+    assert max(d for d in delays if d < greeting) <= greeting / 2
+    assert not [d for d in delays if greeting / 2 < d < 2 * greeting]
+
+
+def test_a_lab_asked_for_every_fault_has_every_fault_even_when_small():
+    import random
+
+    drawn = scale.plan_hosts(8, random.Random(1))
+    every = scale.plan_hosts(8, random.Random(1), every_fault=True)
+    assert {h.fault for h in every} >= set(scale.FAULT_MIX)
+    assert every[:2] == drawn[:2] and every[-2:] == drawn[-2:]  # biggest, smallest provider

@@ -9,6 +9,8 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from lab.pytest_plugin import skip_unless_reachable
+
 pytestmark = pytest.mark.lab
 
 
@@ -157,6 +159,7 @@ def test_a_dropped_handshake_is_an_unexpected_eof(lab):
 
 
 def test_the_ipv6_only_host_answers_on_ipv6_loopback(lab):
+    skip_unless_reachable(lab, lab.scenario("ipv6-only"))
     tls = handshake(lab, "ipv6-only")
     assert tls.getpeername()[0] == "::1"
 
