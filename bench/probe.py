@@ -4,12 +4,14 @@ Run with a lab up (`python -m lab up --scale 10000` for the figures of issue 4):
 
     .venv/bin/python bench/probe.py                 # scale domains if any, else the catalogue
     .venv/bin/python bench/probe.py --probes 3000   # probe phase only, catalogue servers
+    .venv/bin/python bench/probe.py --fetches 2000  # MTA-STS policy fetches only (HTTPS GET)
 
 Prints figures; asserts nothing. Client CPU is this process's user+system time
 (resource.getrusage RUSAGE_SELF): the lab's servers run in other processes.
 """
 
 import argparse
+import asyncio
 import resource
 import sys
 import time
@@ -25,12 +27,23 @@ from measurement.probe.engine import (  # noqa: E402
     probe_pairs,
     run,
 )
+from measurement.probe.mtasts import get_policy  # noqa: E402
 from measurement.probe.observations import Outcome  # noqa: E402
 
 
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _machine() -> tuple[int, int]:
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(ticks[:8]) - ticks[3] - ticks[4], sum(ticks[:8])
+
+
+def _busy(first: tuple[int, int]) -> float:
+    busy, total = (now - then for now, then in zip(_machine(), first, strict=True))
+    return 100 * busy / max(total, 1)
 
 
 def peak_rss_mib() -> float:
@@ -100,6 +113,25 @@ async def bench_stream(config: ProbeConfig, domains: list[str]) -> None:
     print(f"  probe outcomes, counted per domain: {dict(sorted(outcomes.items()))}")
 
 
+async def bench_fetches(lab: Lab, count: int, concurrency: int) -> None:
+    """`count` HTTPS GETs of one catalogue scenario's policy: TLS handshake plus HTTP."""
+    scenario = next(s for s in lab.scenarios if s.name == "mta-sts-enforce")
+    host, address = f"mta-sts.{scenario.domain}", scenario.mta_sts_address
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one():
+        async with gate:
+            return await get_policy(host, address, port=lab.https_port, timeout=20.0)
+
+    cpu, wall = cpu_seconds(), time.monotonic()
+    fetches = await asyncio.gather(*(one() for _ in range(count)))
+    cpu, wall = cpu_seconds() - cpu, time.monotonic() - wall
+    ok = sum(f.outcome is Outcome.OK and f.status == 200 for f in fetches)
+    print(f"policy fetches: {count} ({ok} ok, 200) of {host} in {wall:.2f} s")
+    print(f"  fetches/s            {count / wall:8.1f}")
+    print(f"  client CPU per fetch {cpu / count * 1000:8.3f} ms (TLS handshake included)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--domains", type=int, default=0, help="use the first N scale domains")
@@ -108,6 +140,7 @@ def main() -> int:
     parser.add_argument("--gap", type=float, default=0.0, help="per-address gap (s)")
     parser.add_argument("--greeting-timeout", type=float, default=10.0)
     parser.add_argument("--no-mta-sts", action="store_true")
+    parser.add_argument("--fetches", type=int, default=0, help="MTA-STS policy fetches only")
     args = parser.parse_args()
     state, users = control.attach()
     try:
@@ -116,6 +149,11 @@ def main() -> int:
         domains = lab.scale_domains()
         if args.domains:
             domains = domains[: args.domains]
+        if args.fetches:
+            machine = _machine()
+            run(bench_fetches(lab, args.fetches, min(args.concurrency, 50)))
+            print(f"  (machine {_busy(machine):.0f} % busy meanwhile)")
+            return 0
         if args.probes or not domains:
             healthy = healthy_catalogue_pairs(lab)
             count = args.probes or 2000

@@ -1,7 +1,8 @@
 """MTA-STS: the _mta-sts TXT record and the policy fetched over HTTPS (RFC 8461 section 3).
 
-A minimal HTTP/1.1 client of our own: one GET, no redirects followed (RFC 8461 section
-3.3), the body capped at 64 KiB, every wait bounded. The TLS handshake does not verify:
+One GET over our own TLS connection, the HTTP/1.1 parsed by h11 (policy_http.py): no
+redirects followed (RFC 8461 section 3.3), the body capped at 64 KiB, the response head at
+16 KiB, every wait bounded. The TLS handshake does not verify:
 the chain is captured and Web-PKI validity is judged in measurement/evaluate, like SMTP.
 
 fetch_outcome says whether we saw an HTTP answer: ok means a complete response arrived,
@@ -15,16 +16,15 @@ import ssl
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 
+from measurement.probe import policy_http
 from measurement.probe.addresses import not_allowed_reason
 from measurement.probe.dns import Priority, Resolver
 from measurement.probe.observations import DnssecStatus, MtaStsObservation, Outcome
 from measurement.probe.tls import handshake_facts, observation_context
-from measurement.probe.wire import ConnectionClosed, LineConnection, LineTooLong
+from measurement.probe.wire import ConnectionClosed, LineConnection
 
 POLICY_PATH = "/.well-known/mta-sts.txt"
-MAX_POLICY_BYTES = 64 * 1024  # RFC 8461 section 3.3: senders may cap; 64 KiB is ample
-MAX_HEADER_BYTES = 16 * 1024
-MAX_HEADERS = 100
+MAX_POLICY_BYTES = policy_http.MAX_POLICY_BYTES
 USER_AGENT = "mailbeveiliging-probe/0.1 (+MTA-STS policy check)"
 
 
@@ -135,8 +135,12 @@ async def get_policy(
     context: ssl.SSLContext | None = None,
     source_address: str | None = None,
 ) -> PolicyFetch:
-    """One HTTPS GET of the policy path at `address`, SNI and Host being `policy_host`."""
-    connection = LineConnection(MAX_HEADER_BYTES, MAX_POLICY_BYTES + 2 * MAX_HEADER_BYTES)
+    """One HTTPS GET of the policy path at `address`, SNI and Host being `policy_host`.
+
+    The probe's own TLS connection (wire.py); the HTTP exchange is h11's (policy_http.py).
+    Every outcome is classified, none raises.
+    """
+    connection = LineConnection(policy_http.MAX_HEAD_BYTES, 2 * policy_http.READ_BYTES)
     chain: tuple[bytes, ...] = ()
     try:
         async with asyncio.timeout(timeout):
@@ -164,33 +168,15 @@ async def get_policy(
                     Outcome.TLS_ERROR, f"{address}: connection closed during TLS handshake: {exc}"
                 )
             _version, _cipher, chain = handshake_facts(ssl_object)
-            connection.write(
-                (
-                    f"GET {POLICY_PATH} HTTP/1.1\r\nHost: {policy_host}\r\n"
-                    f"User-Agent: {USER_AGENT}\r\nAccept: text/plain\r\nConnection: close\r\n\r\n"
-                ).encode("ascii")
-            )
-            status, headers = await _read_head(connection)
-            detail = ""
-            if 300 <= status < 400:
-                detail = f"redirect to {headers.get('location', '?')[:200]} not followed"
-            body = await _read_body(connection, headers)
-            return PolicyFetch(
-                Outcome.OK,
-                detail,
-                status=status,
-                content_type=headers.get("content-type", "")[:200],
-                body=body.decode("utf-8", "replace"),
-                chain=chain,
+            answer = await policy_http.get(
+                connection.write, connection.read_some, policy_host, POLICY_PATH, USER_AGENT
             )
     except TimeoutError:
         return PolicyFetch(
             Outcome.TIMEOUT, f"{address}: no complete answer within {timeout:g} s", chain=chain
         )
-    except _HttpError as exc:
+    except policy_http.PolicyHttpError as exc:
         return PolicyFetch(Outcome.PROTOCOL_ERROR, f"{address}: {exc}", chain=chain)
-    except LineTooLong:
-        return PolicyFetch(Outcome.PROTOCOL_ERROR, f"{address}: header line too long", chain=chain)
     except (ConnectionClosed, ConnectionError, OSError, ssl.SSLError) as exc:
         return PolicyFetch(
             Outcome.PROTOCOL_ERROR,
@@ -198,62 +184,13 @@ async def get_policy(
             chain=chain,
         )
     finally:
-        # Connection: close; the body is complete or abandoned.
-        connection.close()
-
-
-class _HttpError(Exception):
-    pass
-
-
-async def _read_head(reader: LineConnection) -> tuple[int, dict[str, str]]:
-    status_line = (await reader.readline()).decode("latin-1").strip()
-    parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
-        raise _HttpError(f"not an HTTP status line: {status_line[:80]!r}")
-    headers: dict[str, str] = {}
-    size = 0
-    for _ in range(MAX_HEADERS + 1):
-        line = await reader.readline()
-        size += len(line)
-        if size > MAX_HEADER_BYTES:
-            break
-        text = line.decode("latin-1").strip()
-        if not text:
-            return int(parts[1]), headers
-        name, sep, value = text.partition(":")
-        if not sep:
-            raise _HttpError(f"malformed header line: {text[:80]!r}")
-        headers[name.strip().lower()] = value.strip()
-    raise _HttpError("response headers too large")
-
-
-async def _read_body(reader: LineConnection, headers: dict[str, str]) -> bytes:
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        return await _read_chunked(reader)
-    if (length := headers.get("content-length")) is not None:
-        if not length.isdigit():
-            raise _HttpError(f"bad Content-Length {length[:40]!r}")
-        if int(length) > MAX_POLICY_BYTES:
-            raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
-        return await reader.read_exactly(int(length))
-    body = await reader.read_to_end(MAX_POLICY_BYTES)
-    if len(body) > MAX_POLICY_BYTES:
-        raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
-    return body
-
-
-async def _read_chunked(reader: LineConnection) -> bytes:
-    body = b""
-    while True:
-        size_line = (await reader.readline()).split(b";")[0].strip()
-        try:
-            size = int(size_line, 16)
-        except ValueError:
-            raise _HttpError(f"bad chunk size {size_line[:20]!r}") from None
-        if size == 0:
-            return body
-        if len(body) + size > MAX_POLICY_BYTES:
-            raise _HttpError(f"policy larger than {MAX_POLICY_BYTES} bytes")
-        body += await reader.read_exactly(size)
-        await reader.readline()
+        connection.close()  # Connection: close; the body is complete or abandoned
+    redirect = 300 <= answer.status < 400
+    return PolicyFetch(
+        Outcome.OK,
+        f"redirect to {answer.location or '?'} not followed" if redirect else "",
+        status=answer.status,
+        content_type=answer.content_type,
+        body=answer.body.decode("utf-8", "replace"),
+        chain=chain,
+    )

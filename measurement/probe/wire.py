@@ -1,5 +1,5 @@
 """A lean line-and-TLS connection for the SMTP probe and the MTA-STS fetch: one asyncio
-Protocol, TLS through memory BIOs, bounded buffers.
+Protocol, TLS through memory BIOs, bounded buffers (the fetch's HTTP is parsed by h11).
 
 asyncio streams plus loop.start_tls cost about as much CPU as the TLS handshake itself;
 a probe only needs "read a line", "write", "start TLS" and "close", so that is all this
@@ -89,23 +89,17 @@ class LineConnection(asyncio.Protocol):
                 raise LineTooLong()
             await self._more()
 
-    async def read_exactly(self, count: int) -> bytes:
-        while len(self.plain) < count:
+    async def read_some(self, limit: int) -> bytes:
+        """Up to `limit` bytes of what has arrived, waiting for some; b"" once the peer closed
+        (whether what came before was complete is the caller's parser's question)."""
+        while not self.plain:
+            if self.closed is not None:
+                return b""
             await self._more()
-        data = bytes(self.plain[:count])
-        del self.plain[:count]
-        return data
-
-    async def read_to_end(self, limit: int) -> bytes:
-        """Everything until the server closes, or more than `limit` bytes (caller checks)."""
-        while len(self.plain) <= limit and self.closed is None:
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
-        data = bytes(self.plain)
-        self.plain.clear()
+        data = bytes(self.plain[:limit])
+        del self.plain[:limit]
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.resume_reading()
         return data
 
     def write(self, data: bytes) -> None:
