@@ -170,7 +170,9 @@ def generate_hostile(path: Path, kind: str, megabytes: float) -> None:
         out.write(f'<p:overheidsorganisaties xmlns:p="{NAMESPACE}"><p:organisaties>')
         depth = 0
         while out.tell() < target:
-            if kind == "deep":
+            if kind == "deep":  # half the file opens elements, the other half closes them
+                if out.tell() > target / 2:
+                    break
                 out.write(open_tag * 1000)
                 depth += 1000
                 continue
@@ -178,7 +180,9 @@ def generate_hostile(path: Path, kind: str, megabytes: float) -> None:
                 out.write(open_tag)
                 depth = 1
             out.write(body)
-        out.write(close_tag * (depth if kind == "deep" else min(depth, 1)))
+        for _ in range(depth // 1000 if kind == "deep" else 0):
+            out.write(close_tag * 1000)
+        out.write(close_tag * (0 if kind == "deep" else min(depth, 1)))
         out.write("</p:organisaties></p:overheidsorganisaties>\n")
 
 
@@ -232,7 +236,12 @@ def child(kind: str, path: Path, runs: int) -> None:
 
 
 def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """This process's own high-water RSS (VmHWM): getrusage's ru_maxrss would also count
+    the parent's before the exec, which has just written a large file."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _machine() -> tuple[int, int]:

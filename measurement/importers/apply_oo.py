@@ -23,6 +23,7 @@ from measurement.importers.records import (
     OrganisationRecord,
 )
 from measurement.importers.rows import insert
+from measurement.importers.sectors import sector_for_type
 from measurement.importers.slugs import unique_slug
 from measurement.importers.tally import BATCH_SIZE, Tally, batches
 from measurement.models import Domain, Organisation, Source
@@ -81,7 +82,7 @@ class _State:
     def __init__(self, taken_slugs: set[str]):
         self.taken_slugs = taken_slugs
         self.ids: dict[str, int | None] = {}  # record key -> Organisation id (None: claimed)
-        self.register_ids: dict[str, int] = {}  # systeemId -> Organisation id, this file
+        self.register_ids: dict[str, int] = {}  # systeemId -> id of possible ministries
         # Ministries found in the database, by TOOI and by "systeemId:" + systeemId.
         self.ministries: dict[str, int] = {}
         # Bodies whose ministry comes later in the file: id -> (reference, current id, counted).
@@ -244,7 +245,9 @@ def _values(record: OrganisationRecord) -> dict:
 
 def _remember(record: OrganisationRecord, pk: int, state: _State) -> None:
     state.ids[record.key] = pk
-    if record.register_id:
+    if record.register_id and sector_for_type(record.organisation_type) is not None:
+        # Only bodies of a type that decides a sector can be a ministry that
+        # p:relatieMetMinisterie names by systeemId: units are not kept (memory).
         state.register_ids[record.register_id] = pk
     if record.candidate_domain:
         state.candidates[pk] = record.candidate_domain

@@ -11,6 +11,9 @@ from django.db import connection, models
 from django.utils import timezone
 
 PARAMETERS_PER_STATEMENT = 30_000  # SQLite allows 32,766 since 3.32; PostgreSQL 65,535
+# Rows per INSERT: a statement of a thousand rows costs SQLite some 25 MB to prepare, one
+# of 100 rows about 1 MB, for about the same speed.
+ROWS_PER_STATEMENT = 100
 
 
 def insert(objects: list[models.Model]) -> None:
@@ -23,7 +26,7 @@ def insert(objects: list[models.Model]) -> None:
     adapters = [_adapter(f) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, min(1000, PARAMETERS_PER_STATEMENT // len(fields)))
+    per_statement = max(1, min(ROWS_PER_STATEMENT, PARAMETERS_PER_STATEMENT // len(fields)))
     table = connection.ops.quote_name(meta.db_table)
     returning = connection.ops.quote_name(meta.pk.column)
     with connection.cursor() as cursor:

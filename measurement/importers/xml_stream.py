@@ -23,7 +23,9 @@ CHUNK_BYTES = 64 * 1024
 # The exports nest organisations in units about ten levels deep at most (two elements
 # per level, a few more for contact details): anything much deeper is not an export.
 MAX_DEPTH = 100
-MAX_RECORD_BYTES = 32 * 1024 * 1024  # one organisation with all its units
+# One organisation with all its units: half of all of today's export (over 30 MB);
+# 16 MB of the smallest elements a hostile file can choose take about 80 MB of memory.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # bytes read without a single tag in them
 
 
