@@ -64,7 +64,11 @@ def _alive(pid: int) -> bool:
 def stranger(tmp_path):
     """A Redis server CI did not start: it must outlive the run."""
     process = subprocess.Popen(
-        ["redis-server", "--port", "0", "--unixsocket", str(tmp_path / "stranger.sock")],
+        [
+            "redis-server",
+            *("--port", "0", "--unixsocket", str(tmp_path / "stranger.sock")),
+            *("--save", "", "--appendonly", "no", "--dir", str(tmp_path)),
+        ],
         stdout=subprocess.DEVNULL,
     )
     yield process
