@@ -99,10 +99,9 @@ def plan_hosts(
             draw -= share
         faults.append((fault, rng.random() < stage_share(DANE_SHARE, stage)))
     absent = [name for name in FAULT_MIX if name not in {f for f, _dane in faults}]
-    for offset, name in enumerate(absent if every_fault else ()):
-        index = count - 3 - offset
-        if index >= 2:
-            faults[index] = (name, faults[index][1])
+    healthy = [i for i in range(count - 3, 1, -1) if not faults[i][0]]
+    for index, name in zip(healthy, absent if every_fault else (), strict=False):
+        faults[index] = (name, faults[index][1])
     hosts = []
     for index, (fault, dane) in enumerate(faults):
         provider, number = divmod(index, 2)
