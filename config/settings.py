@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "dashboard.middleware.PageCacheMiddleware",  # first: it sees every cookie set below
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "dashboard.language.DutchFirstLocaleMiddleware",
+    "dashboard.language.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "dashboard.middleware.ApiHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

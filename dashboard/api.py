@@ -171,8 +171,8 @@ def _scan(request: HttpRequest, scan: Scan) -> dict:
         "domains_total": scan.domains_total,
         "domains_done": scan.domains_done,
         "checksum": scan.checksum or None,
-        "csv": request.build_absolute_uri(reverse("dashboard:export_scan_csv", args=[scan.pk])),
-        "dcat": request.build_absolute_uri(reverse("dashboard:export_scan_dcat", args=[scan.pk]))
+        "csv": request.build_absolute_uri(reverse("exports:scan_csv", args=[scan.pk])),
+        "dcat": request.build_absolute_uri(reverse("exports:scan_dcat", args=[scan.pk]))
         if is_round
         else None,
     }

@@ -62,10 +62,10 @@ def round_dataset(request: HttpRequest, scan: Scan) -> dict:
     """The DCAT-AP-NL Dataset of one finished round: what, when, under which method and
     licence, its checksum (docs/rounds.md) and where to download it."""
     url = request.build_absolute_uri
-    csv = url(reverse("dashboard:export_scan_csv", args=[scan.pk]))
-    xlsx = url(reverse("dashboard:export_scan_xlsx", args=[scan.pk]))
+    csv = url(reverse("exports:scan_csv", args=[scan.pk]))
+    xlsx = url(reverse("exports:scan_xlsx", args=[scan.pk]))
     return {
-        "@id": url(reverse("dashboard:export_scan_dcat", args=[scan.pk])),
+        "@id": url(reverse("exports:scan_dcat", args=[scan.pk])),
         "@type": "dcat:Dataset",
         "dct:identifier": url(f"/api/v1/scans/{scan.pk}/"),
         "dct:title": _literal(f"Mailbeveiliging overheid: {scan.name or scan.pk}"),
@@ -131,7 +131,7 @@ def catalogue(request: HttpRequest):
     """Every finished round in one DCAT catalogue, newest first: what a portal harvests."""
     return _json_ld(
         {
-            "@id": request.build_absolute_uri(reverse("dashboard:export_catalogue")),
+            "@id": request.build_absolute_uri(reverse("exports:catalogue")),
             "@type": "dcat:Catalog",
             "dct:title": _literal("Mailbeveiliging overheid: meetronden"),
             "dct:description": _literal(

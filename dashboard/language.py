@@ -1,58 +1,34 @@
-"""Dutch first: the language is Dutch unless the visitor chose English with the switch.
+"""Dutch first: a page is Dutch unless its URL starts with /en/ (config/urls.py).
 
-The switch is a plain link (GET /taal/en/?next=...) that remembers the choice in the
-language cookie, so pages need no form and no CSRF cookie for it. Django's
-LocaleMiddleware would follow the browser's Accept-Language and say `Vary:
-Accept-Language`; here the language comes from the cookie alone, so a page says `Vary:
-Cookie`, and downloads and the API, which have no language, vary on neither.
+The language comes from the path alone, never from Accept-Language or a cookie, so a page
+has one language per URL, can be linked in either language, and a shared cache may keep
+it (no `Vary` for the language). The switch in the header links to the same page in the
+other language (`language_url`). The API and the downloads have no language.
 """
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import translate_url
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_safe
-
-LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
-def chosen_language(request: HttpRequest) -> str:
-    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+def language_of_path(path: str) -> str:
+    return translation.get_language_from_path(path) or settings.LANGUAGE_CODE
 
 
-class DutchFirstLocaleMiddleware:
+class PathLocaleMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = chosen_language(request)
+        language = language_of_path(request.path_info)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html"):
-            patch_vary_headers(response, ("Cookie",))
             response.headers.setdefault("Content-Language", language)
         return response
 
 
-@require_safe
-def choose_language(request: HttpRequest, code: str) -> HttpResponseRedirect:
-    """Remember the language and go back to the page the visitor came from."""
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = HttpResponseRedirect(target)
-    if code in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            code,
-            max_age=LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=not settings.DEBUG,
-        )
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+def language_url(full_path: str, code: str) -> str:
+    """The same page (query string kept) in another language."""
+    return translate_url(full_path, code)

@@ -76,8 +76,8 @@ class ApiHeadersMiddleware:
 
 class PageCacheMiddleware:
     """HTML pages: cacheable by anyone for five minutes when the page sets no cookie (it
-    has no form that needs a CSRF token) and the visitor chose no language; otherwise
-    private. First in MIDDLEWARE, so that it sees every cookie the others set."""
+    has no form that needs a CSRF token; the language is in the URL); otherwise private.
+    First in MIDDLEWARE, so that it sees every cookie the others set."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,7 +92,7 @@ class PageCacheMiddleware:
             or "Cache-Control" in response
         ):
             return response
-        if response.cookies or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        if response.cookies:
             patch_cache_control(response, private=True)
         else:
             patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE)

@@ -1,8 +1,9 @@
-"""Dashboard routes: pages (Dutch paths) and downloads; the JSON API is in api_urls.py."""
+"""Dashboard routes: pages (Dutch paths, English under /en/); the language-free downloads are
+in export_urls.py, the JSON API in api_urls.py."""
 
 from django.urls import path
 
-from dashboard import dcat, exports, progress_views, views
+from dashboard import progress_views, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -22,11 +23,4 @@ urlpatterns = [
     path("provider/<slug:slug>/", progress_views.provider, name="provider"),
     path("zoeken/", views.search, name="search"),
     path("zoeken/suggesties.json", views.suggestions, name="suggestions"),
-    path("export/meting/<int:scan_id>.csv", exports.scan_csv, name="export_scan_csv"),
-    path("export/meting/<int:scan_id>.xlsx", exports.scan_xlsx, name="export_scan_xlsx"),
-    path("export/domeinen.csv", exports.domains_csv, name="export_domains_csv"),
-    path("export/organisaties.csv", exports.organisations_csv, name="export_organisations_csv"),
-    path("export/sectoren.csv", exports.sectors_csv, name="export_sectors_csv"),
-    path("export/meting/<int:scan_id>.jsonld", dcat.scan_dcat, name="export_scan_dcat"),
-    path("export/catalogus.jsonld", dcat.catalogue, name="export_catalogue"),
 ]

@@ -7,7 +7,7 @@ from django import template
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
-from dashboard import evidence
+from dashboard import evidence, labels, language
 from measurement.evaluate import evidence as stored_evidence
 from measurement.models import Outcome
 
@@ -128,7 +128,15 @@ def tlsa_records(host_dns) -> list[str]:
 
 @register.filter
 def dnssec_status(answer) -> str:
-    return evidence.dnssec_status(answer)
+    """The DNSSEC status of a stored DNS answer in words (the status in brackets)."""
+    status = evidence.dnssec_status(answer)
+    return str(labels.DNSSEC_STATUSES.get(status, status))
+
+
+@register.filter
+def probe_outcome(code: str) -> str:
+    """How a connection attempt ended, in words."""
+    return str(labels.PROBE_OUTCOMES.get(code, code))
 
 
 @register.filter
@@ -147,3 +155,11 @@ def verdict_details(result, check: str) -> dict:
 @register.filter
 def lookup_attr(obj, name: str):
     return getattr(obj, name, None)
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, code: str) -> str:
+    """This page (with its query string) in the language `code`: the language switch. The
+    500 page has no request: there it is the home page in that language."""
+    request = context.get("request")
+    return language.language_url(request.get_full_path() if request else "/", code)

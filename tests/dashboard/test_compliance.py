@@ -84,7 +84,7 @@ def test_overview_sector_table_scorecard_csv_and_api_agree(client, scanned):
         answers[check]["scorecard"] = history["checks"][check]["status"]
     assert str(history["checks"]["dane"]["status"]) in str(scorecard.context["history_html"])
 
-    export = client.get(reverse("dashboard:export_organisations_csv"), {"scan": scan.pk})
+    export = client.get(reverse("exports:organisations_csv"), {"scan": scan.pk})
     _, _, rows = read(export)
     header = rows.index(list(ORGANISATION_COLUMNS))
     [csv_row] = [dict(zip(ORGANISATION_COLUMNS, row, strict=True)) for row in rows[header + 1 :]]

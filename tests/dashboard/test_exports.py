@@ -27,7 +27,7 @@ def read(response, delimiter=","):
 
 
 def test_the_round_export_lists_every_domain_with_its_verdicts_and_mx_hosts(client, cast):
-    response = client.get(reverse("dashboard:export_scan_csv", args=[cast.round.pk]))
+    response = client.get(reverse("exports:scan_csv", args=[cast.round.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     bom, comments, rows = read(response)
@@ -52,7 +52,7 @@ def test_the_round_export_lists_every_domain_with_its_verdicts_and_mx_hosts(clie
 
 
 def test_the_round_export_carries_its_checksum_and_methodology_version(client, cast):
-    response = client.get(reverse("dashboard:export_scan_csv", args=[cast.round.pk]))
+    response = client.get(reverse("exports:scan_csv", args=[cast.round.pk]))
     _bom, comments, _rows = read(response)
     assert f"# checksum: {'ab' * 32}" in comments
     assert "# methodology_version: 1.0" in comments
@@ -61,7 +61,7 @@ def test_the_round_export_carries_its_checksum_and_methodology_version(client, c
 
 
 def test_cells_that_start_a_formula_are_neutralised(client, cast):
-    response = client.get(reverse("dashboard:export_scan_csv", args=[cast.round.pk]))
+    response = client.get(reverse("exports:scan_csv", args=[cast.round.pk]))
     _bom, _comments, rows = read(response)
     reasons = [row[DOMAIN_COLUMNS.index("reasons")] for row in rows[1:]]
     assert any("=cmd" in cell for cell in reasons)
@@ -78,9 +78,7 @@ def test_neutralise_prefixes_every_dangerous_first_character():
 
 
 def test_the_excel_variant_uses_semicolons_and_a_byte_order_mark(client, cast):
-    response = client.get(
-        reverse("dashboard:export_scan_csv", args=[cast.round.pk]), {"sep": "semicolon"}
-    )
+    response = client.get(reverse("exports:scan_csv", args=[cast.round.pk]), {"sep": "semicolon"})
     bom, _comments, rows = read(response, delimiter=";")
     assert bom
     assert rows[0] == list(DOMAIN_COLUMNS)
@@ -88,19 +86,17 @@ def test_the_excel_variant_uses_semicolons_and_a_byte_order_mark(client, cast):
 
 
 def test_the_domain_export_follows_the_filters_of_the_view(client, cast):
-    response = client.get(
-        reverse("dashboard:export_domains_csv"), {"organisation": cast.secure.slug}
-    )
+    response = client.get(reverse("exports:domains_csv"), {"organisation": cast.secure.slug})
     _bom, _comments, rows = read(response)
     assert [row[DOMAIN_COLUMNS.index("domain")] for row in rows[1:]] == ["veiligstad.nl"]
     assert rows[1][0] == str(cast.latest.pk)
-    response = client.get(reverse("dashboard:export_domains_csv"), {"sector": "waterschap"})
+    response = client.get(reverse("exports:domains_csv"), {"sector": "waterschap"})
     _bom, _comments, rows = read(response)
     assert [row[DOMAIN_COLUMNS.index("domain")] for row in rows[1:]] == ["onbereikbaar.nl"]
 
 
 def test_the_organisation_export_counts_domains_per_standard(client, cast):
-    response = client.get(reverse("dashboard:export_organisations_csv"), {"scan": cast.latest.pk})
+    response = client.get(reverse("exports:organisations_csv"), {"scan": cast.latest.pk})
     _bom, _comments, rows = read(response)
     assert rows[0] == list(ORGANISATION_COLUMNS)
     by_slug = {row[3]: dict(zip(ORGANISATION_COLUMNS, row, strict=True)) for row in rows[1:]}
@@ -114,7 +110,7 @@ def test_the_organisation_export_counts_domains_per_standard(client, cast):
 
 def test_the_sector_export_has_a_row_per_sector_and_check(client, cast):
     response = client.get(
-        reverse("dashboard:export_sectors_csv"), {"scan": cast.latest.pk, "sep": "semicolon"}
+        reverse("exports:sectors_csv"), {"scan": cast.latest.pk, "sep": "semicolon"}
     )
     _bom, _comments, rows = read(response, delimiter=";")
     assert rows[0] == list(SECTOR_COLUMNS)
@@ -125,13 +121,13 @@ def test_the_sector_export_has_a_row_per_sector_and_check(client, cast):
 
 
 def test_an_unfinished_or_unknown_scan_cannot_be_exported(client, cast):
-    assert client.get(reverse("dashboard:export_scan_csv", args=[999999])).status_code == 404
+    assert client.get(reverse("exports:scan_csv", args=[999999])).status_code == 404
 
 
 def test_the_round_export_is_also_available_as_xlsx(client, cast):
     from openpyxl import load_workbook
 
-    response = client.get(reverse("dashboard:export_scan_xlsx", args=[cast.round.pk]))
+    response = client.get(reverse("exports:scan_xlsx", args=[cast.round.pk]))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook["domeinen"].iter_rows(values_only=True))

@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import escape
 
 from tests.dashboard.conftest import HOSTILE_NAME
@@ -130,8 +132,7 @@ def test_the_methodology_page_states_the_rules_in_dutch_and_english(client, cast
     dutch = client.get(reverse("dashboard:methodology")).content.decode()
     assert "voldoet / (voldoet + voldoet niet)" in dutch
     assert "1.0" in dutch  # the version history
-    client.get(reverse("choose_language", args=["en"]), {"next": "/methode/"})
-    english = client.get(reverse("dashboard:methodology")).content.decode()
+    english = client.get("/en/methode/").content.decode()
     assert "pass / (pass + fail)" in english
     assert 'lang="en"' in english
     # Methodology 2026.2's rules, in both languages.
@@ -152,18 +153,20 @@ def test_every_page_carries_a_content_security_policy_without_inline_script(clie
 
 def test_every_page_has_a_language_switch_link_and_a_skip_link(client, cast):
     html = client.get("/methode/?x=1").content.decode()
-    assert 'href="/taal/en/?next=/methode/%3Fx%3D1" lang="en" hreflang="en"' in html
+    assert 'href="/en/methode/?x=1" lang="en" hreflang="en"' in html
     assert 'name="csrfmiddlewaretoken"' not in html  # no form, so no CSRF cookie
     assert 'href="#main"' in html
     assert '<html lang="nl">' in html
 
 
-def test_the_language_switch_shows_the_overview_in_english(client, cast):
-    response = client.get(reverse("choose_language", args=["en"]), {"next": "/"}, follow=True)
-    assert response.status_code == 200
-    html = response.content.decode()
+def test_the_english_pages_have_their_own_urls_and_link_back_to_the_dutch(client, cast):
+    html = client.get("/en/").content.decode()
     assert '<html lang="en">' in html
     assert "Adoption per sector" in html
+    assert 'href="/" lang="nl" hreflang="nl"' in html
+    assert 'href="/en/methode/"' in html  # links stay in English
+    scorecard = client.get(f"/en/organisatie/{cast.secure.slug}/").content.decode()
+    assert f'href="/organisatie/{cast.secure.slug}/" lang="nl"' in scorecard
 
 
 def test_search_finds_an_organisation_by_name_abbreviation_and_domain(client, cast):
@@ -296,8 +299,22 @@ def test_the_overview_lists_measurement_rounds_with_their_exports(client, cast):
 
 
 @pytest.mark.django_db
-def test_pages_start_in_dutch_whatever_the_browser_asks_and_keep_the_chosen_language(client):
-    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+def test_the_url_alone_chooses_the_language_whatever_the_browser_asks(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9", HTTP_COOKIE="django_language=en")
     assert page.headers["Content-Language"] == "nl"
-    client.get("/taal/en/", {"next": "/"})
-    assert client.get("/").headers["Content-Language"] == "en"
+    assert client.get("/en/", HTTP_ACCEPT_LANGUAGE="nl").headers["Content-Language"] == "en"
+
+
+def test_dutch_pages_show_words_and_dutch_dates_and_english_pages_english_ones(client, cast):
+    dutch = client.get("/domein/onbereikbaar.nl/").content.decode()
+    english = client.get("/en/domein/onbereikbaar.nl/").content.decode()
+    assert "geen antwoord op tijd" in dutch and "no answer in time" in english
+    assert "beveiligd (secure)" in dutch and "secured (secure)" in english
+    assert ">timeout<" not in dutch and ">secure<" not in dutch
+    with translation.override("nl"):
+        dutch_date = date_format(cast.round.created_at, "j F Y")
+    with translation.override("en"):
+        english_date = date_format(cast.round.created_at, "j F Y")
+    assert dutch_date != english_date  # the month's name differs in the two languages
+    assert dutch_date in client.get("/").content.decode()
+    assert english_date in client.get("/en/").content.decode()
