@@ -19,13 +19,13 @@ django.setup()
 from measurement.evaluate import dane, pkix  # noqa: E402
 from measurement.evaluate.verdicts import judge_domain  # noqa: E402
 from tests.measurement.evaluate import conftest  # noqa: E402
-from tests.measurement.evaluate import test_verdicts as cases  # noqa: E402
+from tests.measurement.evaluate import observation_builders as cases  # noqa: E402
 
 
 def main(n: int) -> None:
     pki = conftest.pki.__wrapped__()
     store = pkix.TrustStore([pki.root.cert])
-    observation = cases.dane_domain.__wrapped__(pki)
+    observation = cases.fully_secured_domain(pki)
     now = conftest.NOW
 
     start = time.process_time()

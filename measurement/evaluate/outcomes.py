@@ -1,6 +1,6 @@
 """The verdict outcomes of DESIGN.md section 2 and the Verdict every check returns."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -54,3 +54,10 @@ def combine(outcomes: Iterable[CheckOutcome]) -> CheckOutcome:
 def unique(items: Iterable[str]) -> tuple[str, ...]:
     """Reasons in first-seen order without repeats."""
     return tuple(dict.fromkeys(i for i in items if i))
+
+
+def combined(check: str, parts: Sequence[Verdict]) -> Verdict:
+    """'Every part must pass', with the reasons of the parts that decided the outcome."""
+    outcome = combine(p.outcome for p in parts)
+    reasons = unique(r for p in parts if p.outcome is outcome for r in p.reasons)
+    return Verdict(check, outcome, reasons)

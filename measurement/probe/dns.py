@@ -15,7 +15,8 @@ import dns.rdataclass
 import dns.rdatatype
 
 from measurement.probe.addresses import is_untestable_mx_name
-from measurement.probe.dnswire import Record, UdpChannel, canonical_name, tcp_exchange
+from measurement.probe.dnstransport import UdpChannel, tcp_exchange
+from measurement.probe.dnswire import Record, canonical_name
 from measurement.probe.gate import PriorityGate
 from measurement.probe.observations import (
     DnsAnswer,

@@ -1,5 +1,5 @@
-"""DNS on the wire, lean: queries built by hand, shared UDP sockets, a parser that reads
-only what the probe needs (header, answer records, Extended DNS Errors).
+"""DNS on the wire, lean: queries built by hand and a parser that reads only what the
+probe needs (header, answer records, Extended DNS Errors); dnstransport.py sends them.
 
 A scan sends tens of thousands of queries; a socket per query and full parsing of every
 signature and NSEC record cost several times the CPU of the answer itself. Names and the
@@ -7,8 +7,6 @@ answer types the probe asks for are read straight into text: dnspython Name and 
 objects cost more than the rest of the query together.
 """
 
-import asyncio
-import random
 import re
 import socket
 import struct
@@ -35,7 +33,6 @@ TYPE_AAAA = 28
 TYPE_OPT = 41
 TYPE_RRSIG = 46
 TYPE_TLSA = 52
-RECEIVE_BUFFER = 4 * 1024 * 1024
 MAX_LABEL = 63  # RFC 1035 section 2.3.4
 MAX_NAME = 255  # octets on the wire, the root label included
 HEX_CHUNK = 128  # dnspython breaks TLSA hex into words of 128 digits
@@ -254,7 +251,7 @@ def _parse(wire: bytes) -> Response:
     return Response(qid, flags, rcode, qname, qtype, answers, tuple(ede))
 
 
-def _matching(wire: bytes, qid: int, name: str, rdtype: int) -> Response:
+def matching_response(wire: bytes, qid: int, name: str, rdtype: int) -> Response:
     """The parsed reply, if it is a reply to this very question."""
     response = parse_response(wire)
     if (
@@ -333,82 +330,3 @@ def _ede_options(data: bytes):
                 body[2:].decode("utf-8", "replace").rstrip("\x00"),
             )
         position += 4 + length
-
-
-class UdpChannel(asyncio.DatagramProtocol):
-    """One connected UDP socket to the resolver; replies are matched to queries by id."""
-
-    def __init__(self) -> None:
-        self.transport: asyncio.DatagramTransport | None = None
-        self.waiting: dict[int, asyncio.Future[bytes]] = {}
-
-    @classmethod
-    async def open(cls, address: str, port: int) -> "UdpChannel":
-        family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_DGRAM)
-        for option in (getattr(socket, "SO_RCVBUFFORCE", None), socket.SO_RCVBUF):
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, option, RECEIVE_BUFFER)
-                break
-            except (OSError, TypeError):
-                continue
-        try:
-            sock.setblocking(False)
-            sock.connect((address, port))
-            channel = cls()
-            await asyncio.get_running_loop().create_datagram_endpoint(lambda: channel, sock=sock)
-        except BaseException:
-            sock.close()
-            raise
-        return channel
-
-    def connection_made(self, transport) -> None:
-        self.transport = transport
-
-    def datagram_received(self, data: bytes, addr) -> None:
-        if len(data) >= 12 and (future := self.waiting.get(data[0] << 8 | data[1])):
-            if not future.done():
-                future.set_result(data)
-
-    def error_received(self, exc: Exception) -> None:
-        pass  # e.g. ICMP port unreachable: the waiting queries time out
-
-    def connection_lost(self, exc) -> None:
-        for future in self.waiting.values():
-            if not future.done():
-                future.cancel()
-
-    async def exchange(self, name: str, rdtype: int, timeout: float) -> Response:
-        """Send one query and wait for its reply (same id, same question)."""
-        assert self.transport is not None
-        qid = random.getrandbits(16)
-        while qid in self.waiting:
-            qid = random.getrandbits(16)
-        future = asyncio.get_running_loop().create_future()
-        self.waiting[qid] = future
-        try:
-            self.transport.sendto(build_query(qid, name, rdtype))
-            async with asyncio.timeout(timeout):
-                wire = await future
-        finally:
-            del self.waiting[qid]
-        return _matching(wire, qid, name, rdtype)
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
-
-
-async def tcp_exchange(address: str, port: int, name: str, rdtype: int, timeout: float) -> Response:
-    """One query over TCP (RFC 7766), for an answer truncated over UDP."""
-    qid = random.getrandbits(16)
-    query = build_query(qid, name, rdtype)
-    async with asyncio.timeout(timeout):
-        reader, writer = await asyncio.open_connection(address, port)
-        try:
-            writer.write(struct.pack("!H", len(query)) + query)
-            (length,) = struct.unpack("!H", await reader.readexactly(2))
-            wire = await reader.readexactly(length)
-        finally:
-            writer.close()
-    return _matching(wire, qid, name, rdtype)

@@ -378,10 +378,10 @@ def empty_cache():
     """Figures of finished scans are cached by scan id; ids can repeat between tests."""
     from django.core.cache import cache
 
-    from dashboard import queries
+    from dashboard.queries import organisations
 
     cache.clear()
-    queries._SECTOR_ROWS.clear()
+    organisations._SECTOR_ROWS.clear()
     yield
     cache.clear()
-    queries._SECTOR_ROWS.clear()
+    organisations._SECTOR_ROWS.clear()

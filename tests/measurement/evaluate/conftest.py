@@ -158,3 +158,19 @@ def pki() -> Pki:
             "mta-sts.example.nl", issuer=intermediate, names=("mta-sts.example.nl",)
         ),
     )
+
+
+@pytest.fixture(scope="module")
+def store(pki):
+    """A trust store of the test PKI's root, as the verdict tests judge with."""
+    from measurement.evaluate import pkix
+
+    return pkix.TrustStore([pki.root.cert])
+
+
+@pytest.fixture
+def dane_domain(pki):
+    """One MX with a matching 3 1 1 record and a next-key record: everything passes."""
+    from tests.measurement.evaluate.observation_builders import fully_secured_domain
+
+    return fully_secured_domain(pki)

@@ -4,9 +4,10 @@ import pytest
 from django.utils import translation
 
 from measurement import explanations
-from measurement.evaluate import mtasts, tlsrpt
-from measurement.evaluate.verdicts import judge_domain
-from tests.measurement.evaluate import test_verdicts as cases
+from measurement.evaluate import mtasts, pkix, tlsrpt
+from measurement.evaluate.verdicts import DOMAIN_CHECKS, judge_domain
+from measurement.probe.observations import Outcome
+from tests.measurement.evaluate import observation_builders as cases
 from tests.measurement.evaluate.conftest import NOW
 from tests.measurement.evaluate.test_dane import record_for
 
@@ -24,25 +25,25 @@ def test_an_unknown_reason_still_gets_an_explanation():
 
 
 def test_every_reason_a_verdict_can_give_has_its_own_explanation(pki):
-    store = cases.pkix.TrustStore([pki.root.cert])
+    store = pkix.TrustStore([pki.root.cert])
     observations = [
         cases.domain_observation(
             [cases.host("mx1.example.nl", "192.0.2.1", records, tlsa_status=status)],
             [cases.probe("mx1.example.nl", "192.0.2.1", chain, outcome)],
         )
         for records, status, chain, outcome in [
-            ((), cases.SECURE, pki.chain(pki.leaf), cases.Outcome.OK),
-            ((), cases.INSECURE, (), cases.Outcome.TIMEOUT),
-            ((record_for(pki.leaf_next_key),), cases.SECURE, pki.chain(pki.leaf), cases.Outcome.OK),
-            ((record_for(pki.leaf),), cases.BOGUS, (), cases.Outcome.NOT_SUPPORTED),
-            ((record_for(pki.leaf),), cases.SECURE, (), cases.Outcome.TLS_ERROR),
-            ((record_for(pki.leaf),), cases.SECURE, pki.chain(pki.leaf), cases.Outcome.OK),
+            ((), cases.SECURE, pki.chain(pki.leaf), Outcome.OK),
+            ((), cases.INSECURE, (), Outcome.TIMEOUT),
+            ((record_for(pki.leaf_next_key),), cases.SECURE, pki.chain(pki.leaf), Outcome.OK),
+            ((record_for(pki.leaf),), cases.BOGUS, (), Outcome.NOT_SUPPORTED),
+            ((record_for(pki.leaf),), cases.SECURE, (), Outcome.TLS_ERROR),
+            ((record_for(pki.leaf),), cases.SECURE, pki.chain(pki.leaf), Outcome.OK),
         ]
     ]
     seen = set()
     for observation in observations:
         verdicts = judge_domain(observation, trust_store=store, now=NOW)
-        for check in cases.DOMAIN_CHECKS:
+        for check in DOMAIN_CHECKS:
             seen.update(verdicts.verdict(check).reasons)
     assert len(seen) > 8
     assert seen <= explanations.REASONS, seen - explanations.REASONS
@@ -115,7 +116,7 @@ def test_explanations_come_in_english_too():
 
 
 def test_stored_verdicts_are_explained_per_check(pki):
-    store = cases.pkix.TrustStore([pki.root.cert])
+    store = pkix.TrustStore([pki.root.cert])
     observation = cases.domain_observation(
         [cases.host("mx1.example.nl", "192.0.2.1")],
         [cases.probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf))],
@@ -138,7 +139,7 @@ def test_every_reason_is_translated_to_english(reason):
 
 
 def test_the_dashboard_context_with_stored_evidence_yields_the_record(pki):
-    store = cases.pkix.TrustStore([pki.root.cert])
+    store = pkix.TrustStore([pki.root.cert])
     observation = cases.domain_observation(
         [cases.host("mx1.example.nl", "192.0.2.1")],
         [cases.probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf))],
