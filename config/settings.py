@@ -244,6 +244,10 @@ SCAN_STALL_SECONDS = env_int("SCAN_STALL_SECONDS", CELERY_TASK_TIME_LIMIT + 300)
 SCAN_RESUME_SECONDS = env_int("SCAN_RESUME_SECONDS", 120)
 SCANNER_RETEST_PER_ORGANISATION_SECONDS = env_int("SCANNER_RETEST_PER_ORGANISATION_SECONDS", 600)
 SCANNER_RETEST_PER_HOUR = env_int("SCANNER_RETEST_PER_HOUR", 60)
+# The weekly (and manual full) scans assess the TLS quality (NCSC) of an MX address at
+# most once in this many days, reusing the last assessment otherwise; rounds and
+# re-tests always assess (measurement/scan/tls_quality.py).
+SCANNER_TLS_QUALITY_PERIOD_DAYS = env_int("SCANNER_TLS_QUALITY_PERIOD_DAYS", 30)
 
 # Register imports: a file or download larger than this is refused (today's exportOO.xml
 # is some tens of MB).

@@ -197,6 +197,10 @@ class HostResult(models.Model):
     # watchdog re-dispatches work; a redelivered task re-claims its own (same task id).
     claimed_by = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The pair's TLS (NCSC) assessment (a TlsQualityObservation), made in this scan or
+    # reused from an earlier one (measurement/scan/tls_quality.py); assessed when.
+    tls_quality = models.JSONField(null=True, blank=True)
+    tls_quality_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -14,8 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from measurement.evaluate import ncsc_tables as ncsc
 from measurement.evaluate.ncsc_tables import Level
 from measurement.evaluate.outcomes import CheckOutcome, Verdict, combine
-from measurement.probe.observations import Outcome
-from measurement.probe.tls_quality_observation import TlsQualityObservation
+from measurement.probe.observations import Outcome, TlsQualityObservation
 
 CHECK = "tls_ncsc"
 

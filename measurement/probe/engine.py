@@ -27,9 +27,11 @@ from measurement.probe.observations import (
     MxObservation,
     Outcome,
     SmtpObservation,
+    TlsQualityObservation,
     TlsRptObservation,
 )
 from measurement.probe.smtp import is_retriable, probe_smtp
+from measurement.probe.tls_assessing import TlsQualityStep
 from measurement.probe.tlsrpt import observe_tls_rpt
 
 try:
@@ -78,6 +80,9 @@ class ProbeConfig:
     domains_ahead: int = 5000  # started, policies not yet fetched (observe_domains)
     dns_cache_size: int = 20_000
     fetch_mta_sts: bool = True
+    # TLS (NCSC) per pair with STARTTLS (probe/tls_assessing.py); the known ones are reused.
+    tls_quality: bool = False
+    tls_quality_known: Mapping[Pair, TlsQualityObservation] | None = None
 
 
 SharedProbe = Callable[
@@ -103,9 +108,12 @@ class _Run:
         # probes a pair itself (given the probe to run) or takes another run's result.
         self.shared_probe: SharedProbe | None = None
         self._probes: dict[Pair, asyncio.Task[SmtpObservation]] = {}
+        self.tls_quality = TlsQualityStep.for_scan(config, self.limiter)
 
     def close(self) -> None:
         self.resolver.close()
+        if self.tls_quality is not None:
+            self.tls_quality.close()
 
     # --- resolve ----------------------------------------------------------------------
 
@@ -157,13 +165,18 @@ class _Run:
         pair = (host, address)
         if (task := self._probes.get(pair)) is None:
             if self.shared_probe is None:
-                task = asyncio.ensure_future(self._probe_with_retry(host, address))
+                task = asyncio.ensure_future(self._observe_pair(host, address))
             else:
                 task = asyncio.ensure_future(
-                    self.shared_probe(host, address, lambda: self._probe_with_retry(host, address))
+                    self.shared_probe(host, address, lambda: self._observe_pair(host, address))
                 )
             self._probes[pair] = task
         return task
+
+    async def _observe_pair(self, host: str, address: str) -> SmtpObservation:
+        """The pair's probe, then its TLS quality assessment when the scan has one."""
+        observation = await self._probe_with_retry(host, address)
+        return await self.tls_quality.add_to(observation) if self.tls_quality else observation
 
     async def _probe_with_retry(self, host: str, address: str) -> SmtpObservation:
         first = await self.attempt(host, address)

@@ -111,6 +111,46 @@ class HostObservation(_Observation):
         return tuple(r for r in self.a.records + self.aaaa.records if r and not r.endswith("."))
 
 
+# measurement/probe/tls_quality.py fills these with targeted STARTTLS handshakes;
+# measurement/evaluate/tls_quality.py judges them against the NCSC tables.
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedSuite(_Observation):
+    """One cipher suite the server chose in one protocol version, with its key exchange."""
+
+    version: str  # "TLSv1.2", as VERSIONS in evaluate/ncsc_tables.py
+    cipher: str  # OpenSSL name
+    group: str = ""  # ECDHE curve ("X25519", "secp256r1"), or "DH" for finite-field DHE
+    dh_prime: bytes = b""  # the server's DH prime (finite-field DHE only)
+    dh_generator: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TlsQualityObservation(_Observation):
+    """Everything the targeted handshakes showed. Tuples hold what the server accepted;
+    `tested` says which parts were tried at all (a part not tried is not 'refused')."""
+
+    host: str
+    address: str
+    outcome: Outcome  # OK once any handshake completed; else why nothing could be seen
+    detail: str = ""
+    versions: tuple[str, ...] = ()  # accepted, newest first
+    refused_versions: tuple[str, ...] = ()  # offered alone and refused
+    suites: tuple[AcceptedSuite, ...] = ()  # discovered per version
+    ec_groups: tuple[str, ...] = ()  # ECDHE curves the server accepted when offered
+    kex_hashes: tuple[str, ...] = ()  # weak hashes accepted for the key exchange signature
+    compression: str = ""  # the compression method the server chose, "" for none
+    secure_renegotiation: bool | None = None  # RFC 5746; None: not tested
+    client_renegotiation: bool | None = None  # a renegotiation we started was accepted
+    chain: tuple[bytes, ...] = ()  # DER, leaf first
+    tested: tuple[str, ...] = ()  # "versions", "suites", "groups", "kex_hash", "options"
+    connections: int = 0
+    complete: bool = True  # False: the connection budget ran out before every part
+    duration_ms: int = 0
+    assessed_at: str = ""  # ISO 8601 UTC: when; a reused assessment keeps its own date
+
+
 @dataclass(frozen=True, slots=True)
 class SmtpObservation(_Observation):
     """One probe of one (MX host, address): greeting, EHLO, STARTTLS, handshake, EHLO, QUIT."""
@@ -128,6 +168,9 @@ class SmtpObservation(_Observation):
     transcript: tuple[str, ...] = ()  # bounded; "C: ..." and "S: ..." lines
     attempts: int = 1
     duration_ms: int = 0
+    # The TLS (NCSC) assessment of the pair (measurement/probe/tls_quality.py); None when
+    # the scan did not assess it (no STARTTLS, or a scan without the check).
+    tls_quality: TlsQualityObservation | None = None
 
     @property
     def handshake_completed(self) -> bool:

@@ -14,6 +14,7 @@ import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from nassl.ephemeral_key_info import OpenSslEcNidEnum
 from nassl.legacy_ssl_client import LegacySslClient
@@ -28,9 +29,8 @@ from measurement.evaluate.ncsc_tables import (
 )
 from measurement.probe.addresses import not_allowed_reason
 from measurement.probe.limiter import AddressLimiter, LocalAddressLimiter
-from measurement.probe.observations import Outcome
+from measurement.probe.observations import AcceptedSuite, Outcome, TlsQualityObservation
 from measurement.probe.tls_handshake import Handshake, Offer, SmtpFailure, Target, handshake
-from measurement.probe.tls_quality_observation import AcceptedSuite, TlsQualityObservation
 
 BUDGET = 30
 TLS13_WEAK = "TLS_AES_128_CCM_8_SHA256"  # the one insufficient TLS 1.3 suite
@@ -57,6 +57,7 @@ class _Progress:
     connections: int = 0
     complete: bool = True
     chain: tuple[bytes, ...] = ()
+    assessed_at: str = ""
 
 
 class TlsQualityProbe:
@@ -84,6 +85,7 @@ class TlsQualityProbe:
     async def assess(self, host: str, address: str) -> TlsQualityObservation:
         started = time.monotonic()
         progress = _Progress(Target(host, address, **self.target_defaults), self.budget)
+        progress.assessed_at = datetime.now(UTC).isoformat()
         outcome, detail, seen = Outcome.OK, "", _Seen()
         if reason := not_allowed_reason(address, lab_mode=self.lab_mode):
             return seen.observation(progress, Outcome.NOT_ALLOWED, reason, 0.0)
@@ -276,4 +278,5 @@ class _Seen:
             connections=progress.connections,
             complete=progress.complete,
             duration_ms=int(seconds * 1000),
+            assessed_at=progress.assessed_at,
         )

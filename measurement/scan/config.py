@@ -7,7 +7,9 @@ from measurement.probe import engine, preflight
 _TRUST_STORE = None
 
 
-def probe_config() -> engine.ProbeConfig:
+def probe_config(**fields) -> engine.ProbeConfig:
+    """The settings' ProbeConfig, with `fields` (the scan's own, such as its TLS quality
+    check: measurement.scan.tls_quality.probe_settings) over them."""
     return engine.ProbeConfig(
         resolver=settings.SCANNER_RESOLVER,
         resolver_port=settings.SCANNER_RESOLVER_PORT,
@@ -22,6 +24,7 @@ def probe_config() -> engine.ProbeConfig:
         address_gap=settings.SCANNER_ADDRESS_GAP,
         retry_delay=settings.SCANNER_RETRY_DELAY,
         source_address=settings.SCANNER_SOURCE_ADDRESS or None,
+        **fields,
     )
 
 

@@ -26,7 +26,7 @@ from measurement.evaluate.verdicts import METHODOLOGY_VERSION
 from measurement.models import Domain, Organisation, Scan
 from measurement.probe.observations import DomainObservation
 from measurement.probe.preflight import ResolverNotUsable
-from measurement.scan import judging, observer, rejudging, store
+from measurement.scan import judging, observer, rejudging, store, tls_quality
 from measurement.scan import run as streams
 from measurement.scan.config import probe_config, require_validating_resolver
 from measurement.scan.store import ScanFrozen  # noqa: F401 - part of the door
@@ -222,7 +222,7 @@ def check_domain(name: str) -> tuple[DomainObservation, dict]:
     its observation and its verdicts (as stored in a scan's evidence). The resolver
     pre-flight first: ResolverNotUsable when it does not answer or does not validate."""
     require_validating_resolver()
-    chunks = list(observer.in_thread([name], probe_config()))
+    chunks = list(observer.in_thread([name], probe_config(**tls_quality.probe_settings(None))))
     observation = next(o for chunk in chunks for o in chunk)
     shared = judging.SharedHosts()
     verdicts = judging.verdicts(observation, shared, measured_at=timezone.now())

@@ -11,6 +11,7 @@ from measurement.models import DomainResult, HostResult, Scan
 from measurement.probe.engine import assemble
 from measurement.probe.observations import DomainObservation, SmtpObservation, from_json
 from measurement.scan import judging, store
+from measurement.scan.tls_quality import stored_probe
 
 BATCH = 1000  # domains read, judged and written together
 
@@ -63,5 +64,5 @@ def _probes_for(scan: Scan, observations) -> dict[tuple[str, str], SmtpObservati
     rows = HostResult.objects.filter(scan=scan, host__in={h for h, _ in pairs})
     for row in rows.exclude(outcome=store.PENDING):
         if (row.host, row.address) in pairs:
-            probes[(row.host, row.address)] = from_json(SmtpObservation, row.observation)
+            probes[(row.host, row.address)] = stored_probe(row.observation, row.tls_quality)
     return probes

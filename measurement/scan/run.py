@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from measurement.models import Scan
 from measurement.probe.observations import DomainObservation
-from measurement.scan import judging, observer, store
+from measurement.scan import judging, observer, store, tls_quality
 from measurement.scan.config import address_limiter, probe_config
 from measurement.scan.shared import SharedProbes
 
@@ -61,7 +61,7 @@ def stream(
     shared = judging.SharedHosts()
     judged = 0
     with _timed(scan_id, "observe, judge and store"):
-        with closing(_observer(scan_id, list(ids), sharing)) as chunks:
+        with closing(_observer(scan, list(ids), sharing)) as chunks:
             for chunk in chunks:
                 judged += _store_chunk(scan, chunk, ids, shared, stored)
                 if progress is not None:
@@ -98,13 +98,13 @@ def _store_chunk(scan: Scan, chunk: list[DomainObservation], ids: dict, shared, 
     return len(judged)
 
 
-def _observer(scan_id: int, names: list[str], sharing) -> Iterator[list[DomainObservation]]:
+def _observer(scan: Scan, names: list[str], sharing) -> Iterator[list[DomainObservation]]:
     """Where the stream's observer runs, decided here only: for SCANNER_PROCESS_MIN_DOMAINS
     domains or more a child process, so that probing and judging each get a core (spawned
     when it needs no database; else forked, which a Celery pool process may also do, and
     the child opens its own connections: ours are closed first, a shared socket would
     break); else a thread, which starts at once."""
-    config = probe_config()
+    config = probe_config(**tls_quality.probe_settings(scan.kind))
     if len(names) >= settings.SCANNER_PROCESS_MIN_DOMAINS:
         if sharing is None and observer.can_use_process():
             yield from observer.in_process(names, config)
@@ -117,7 +117,7 @@ def _observer(scan_id: int, names: list[str], sharing) -> Iterator[list[DomainOb
             return
         log.warning(
             "scan %s: %d domains observed in a thread, slower (%d threads, transaction: %s)",
-            scan_id, len(names), threading.active_count(), in_transaction,
+            scan.pk, len(names), threading.active_count(), in_transaction,
         )  # fmt: skip
     with sharing() if sharing else nullcontext({}) as extra:
         yield from observer.in_thread(names, config, **extra)

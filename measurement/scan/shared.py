@@ -23,9 +23,10 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from measurement.models import HostResult
-from measurement.probe.observations import SmtpObservation, from_json
+from measurement.probe.observations import SmtpObservation
 from measurement.scan import store
 from measurement.scan.store import PENDING, Pair
+from measurement.scan.tls_quality import stored_probe
 
 log = logging.getLogger(__name__)
 
@@ -182,9 +183,9 @@ class SharedProbes:
             elif store.take_over(pk, self.claim, claimed_by, claimed_at, now):
                 answers[pair] = _Mine(pk)
         if done:
-            observations = HostResult.objects.filter(pk__in=done).values_list("pk", "observation")
-            for pk, observation in observations:
-                answers[done[pk]] = from_json(SmtpObservation, observation)
+            stored = HostResult.objects.filter(pk__in=done)
+            for pk, observation, quality in stored.values_list("pk", "observation", "tls_quality"):
+                answers[done[pk]] = stored_probe(observation, quality)
         return answers
 
     def close(self) -> None:

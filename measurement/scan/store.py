@@ -7,7 +7,8 @@ so a redelivered or repeated batch changes nothing. Bulk SQL helpers: measuremen
 """
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -32,7 +33,8 @@ from measurement.scan.sql import insert_rows, insert_selected, storable, update_
 SCANNER_VERSION = "0.1.0"
 PENDING = "pending"  # HostResult.outcome of a pair not probed yet
 PROBE_FIELDS = [
-    "outcome", "detail", "starttls", "tls_version", "cipher", "observation", "probed_at"
+    "outcome", "detail", "starttls", "tls_version", "cipher", "observation", "probed_at",
+    "tls_quality", "tls_quality_at",
 ]  # fmt: skip
 JUDGED_FIELDS = ["evidence", "judged_at", "reasons", *VERDICT_COLUMNS]
 
@@ -99,8 +101,16 @@ def fill_host_result(row, observation: SmtpObservation) -> None:
     row.starttls = observation.starttls_offered
     row.tls_version = observation.tls_version
     row.cipher = storable(observation.cipher)[:100]
-    row.observation = to_json(observation)
+    quality = observation.tls_quality
+    # The TLS (NCSC) assessment in a column of its own: a later scan reuses it from there.
+    row.observation = to_json(replace(observation, tls_quality=None) if quality else observation)
+    row.tls_quality = storable(to_json(quality)) if quality else None
+    row.tls_quality_at = _assessed_at(quality)
     row.probed_at = timezone.now()
+
+
+def _assessed_at(quality) -> datetime | None:
+    return datetime.fromisoformat(quality.assessed_at) if quality and quality.assessed_at else None
 
 
 def claim_new_pairs(scan_id: int, claim: str, pairs: list[Pair], now) -> dict[Pair, int]:

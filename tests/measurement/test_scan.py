@@ -79,10 +79,12 @@ def test_each_host_and_address_is_probed_once_however_many_domains_share_it(scan
         for address in host["a"]["records"] + host["aaaa"]["records"]
     )
     assert max(shared.values()) > 1
-    # The servers' own log: connections per address never exceed the attempts we recorded.
+    # The servers' own log: connections per address never exceed the attempts we recorded
+    # and the TLS quality assessment's connections.
     attempts = Counter()
     for row in HostResult.objects.filter(scan=scan):
         attempts[row.address] += row.observation["attempts"]
+        attempts[row.address] += (row.tls_quality or {}).get("connections", 0)
     connections = Counter(record.server for record in log)
     for address, count in connections.items():
         assert count <= attempts[address], address

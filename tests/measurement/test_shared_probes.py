@@ -13,7 +13,12 @@ from django.db import connection
 from django.utils import timezone
 
 from measurement.models import HostResult, Scan
-from measurement.probe.observations import Outcome, SmtpObservation
+from measurement.probe.observations import (
+    AcceptedSuite,
+    Outcome,
+    SmtpObservation,
+    TlsQualityObservation,
+)
 from measurement.scan.shared import SharedProbes
 from measurement.scan.store import PENDING
 
@@ -24,20 +29,32 @@ PAIRS = [(f"mx{n}.provider.example", f"192.0.2.{n}") for n in range(1, 41)] + [
 ]
 
 
+def _assessment(host: str, address: str) -> TlsQualityObservation:
+    suite = AcceptedSuite("TLSv1.2", "ECDHE-RSA-AES128-SHA", "secp256r1")
+    return TlsQualityObservation(
+        host, address, Outcome.OK, versions=("TLSv1.2",), suites=(suite,),
+        connections=7, assessed_at="2026-12-07T10:00:00+00:00",
+    )  # fmt: skip
+
+
 def _scan() -> Scan:
     return Scan.objects.create(methodology_version="t", scanner_version="t")
 
 
 class Prober:
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, tls_quality: bool = False) -> None:
         self.probed: list[tuple[str, str]] = []
         self.delay = delay
+        self.tls_quality = tls_quality
 
     def __call__(self, host: str, address: str):
         async def probe_now() -> SmtpObservation:
             self.probed.append((host, address))
             await asyncio.sleep(self.delay)
-            return SmtpObservation(host, address, Outcome.OK, tls_version="TLSv1.3")
+            quality = _assessment(host, address) if self.tls_quality else None
+            return SmtpObservation(
+                host, address, Outcome.OK, tls_version="TLSv1.3", tls_quality=quality
+            )
 
         return probe_now
 
@@ -78,6 +95,16 @@ def test_a_second_batch_takes_the_stored_probes_without_probing_again():
     assert second.probed == []
     assert {o.tls_version for o in observations} == {"TLSv1.3"}
     assert set(HostResult.objects.values_list("claimed_by", flat=True)) == {"batch-1"}
+
+
+def test_a_second_batch_takes_the_tls_quality_assessment_with_the_stored_probe():
+    scan = _scan()
+    _run(SharedProbes(scan.pk, "batch-1"), Prober(tls_quality=True), PAIRS[:3])
+    observations = _run(SharedProbes(scan.pk, "batch-2"), Prober(), PAIRS[:3])
+    assert [o.tls_quality for o in observations] == [_assessment(h, a) for h, a in PAIRS[:3]]
+    row = HostResult.objects.get(scan=scan, host=PAIRS[0][0])
+    assert row.tls_quality_at.isoformat() == "2026-12-07T10:00:00+00:00"
+    assert row.tls_quality["suites"][0]["cipher"] == "ECDHE-RSA-AES128-SHA"
 
 
 def test_two_batches_at_once_probe_each_pair_once_and_the_waiter_gets_the_result():

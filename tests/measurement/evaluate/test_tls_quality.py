@@ -15,8 +15,7 @@ from lab import pki
 from measurement.evaluate import tls_quality as q
 from measurement.evaluate.ncsc_tables import Level
 from measurement.evaluate.tls_advice import fix_lines
-from measurement.probe.observations import Outcome
-from measurement.probe.tls_quality_observation import AcceptedSuite, TlsQualityObservation
+from measurement.probe.observations import AcceptedSuite, Outcome, TlsQualityObservation
 from tests.measurement.evaluate.conftest import make_certificate
 
 CA = make_certificate("Test CA", ca=True)

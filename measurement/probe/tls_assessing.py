@@ -1,0 +1,96 @@
+"""The TLS (NCSC) assessment as a step of a scan's probe of one (MX host, address).
+
+After the SMTP probe of a pair that offered STARTTLS, the pair's TLS configuration is
+assessed (measurement/probe/tls_quality.py) under the same per-address limiter as the
+probe, or, when the scan knows a recent assessment of the pair (a weekly scan within
+SCANNER_TLS_QUALITY_PERIOD_DAYS of the last one), that one is reused without a
+connection. The result rides on the pair's SmtpObservation (`tls_quality`), so it is
+run once per pair per scan, claimed and shared as the probe is (docs/architecture.md,
+"A new per-address probe").
+"""
+
+import dataclasses
+import ipaddress
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from measurement.probe.limiter import AddressLimiter
+from measurement.probe.observations import Outcome, SmtpObservation, TlsQualityObservation
+from measurement.probe.tls_quality import BUDGET, TlsQualityProbe
+
+if TYPE_CHECKING:
+    from measurement.probe.engine import ProbeConfig
+
+log = logging.getLogger(__name__)
+
+Pair = tuple[str, str]  # (MX host, address)
+
+
+def pair_key(host: str, address: str) -> Pair:
+    """A pair as the scan and the database both write it (IPv6 compressed)."""
+    return host, ipaddress.ip_address(address).compressed
+
+
+class TlsQualityStep:
+    """Adds the TLS quality assessment (new or reused) to a pair's probe."""
+
+    def __init__(
+        self,
+        limiter: AddressLimiter,
+        *,
+        gap: float,
+        known: Mapping[Pair, TlsQualityObservation] | None = None,
+        budget: int = BUDGET,
+        target_defaults: dict | None = None,
+        lab_mode: bool = False,
+    ) -> None:
+        self.known = known or {}
+        self.probe = TlsQualityProbe(
+            limiter, gap=gap, budget=budget, target_defaults=target_defaults, lab_mode=lab_mode
+        )
+        self.assessed = 0  # pairs assessed now (the rest of those with STARTTLS reused)
+
+    @classmethod
+    def for_scan(cls, config: "ProbeConfig", limiter: AddressLimiter) -> "TlsQualityStep | None":
+        """The step as the scan's ProbeConfig asks for it; None: the scan has none."""
+        if not config.tls_quality:
+            return None
+        target = {
+            "port": config.smtp_port,
+            "ehlo_name": config.ehlo_name,
+            "greeting_timeout": config.greeting_timeout,
+            "command_timeout": config.command_timeout,
+            "source_address": config.source_address,
+        }
+        return cls(
+            limiter,
+            gap=config.address_gap,
+            known=config.tls_quality_known,
+            target_defaults=target,
+            lab_mode=config.lab_mode,
+        )
+
+    async def add_to(self, observation: SmtpObservation) -> SmtpObservation:
+        if not observation.starttls_offered:
+            return observation  # nothing to assess: no STARTTLS, or no EHLO reply seen
+        host, address = observation.host, observation.address
+        quality = self.known.get(pair_key(host, address))
+        if quality is None:
+            quality = await self._assess(host, address)
+        return dataclasses.replace(observation, tls_quality=quality)
+
+    async def _assess(self, host: str, address: str) -> TlsQualityObservation:
+        self.assessed += 1
+        try:
+            return await self.probe.assess(host, address)
+        except Exception as exc:  # our bug: logged, and the pair is not testable
+            log.exception("TLS quality of %s at %s failed", host, address)
+            now = datetime.now(UTC).isoformat()
+            return TlsQualityObservation(
+                host, address, Outcome.ERROR, type(exc).__name__, assessed_at=now
+            )
+
+    def close(self) -> None:
+        self.probe.close()
