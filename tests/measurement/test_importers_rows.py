@@ -1,4 +1,4 @@
-"""The importers' bulk INSERT (COPY on PostgreSQL): keys set, the sequence moved on, errors Django's."""
+"""The importers' bulk INSERT (COPY on PostgreSQL): keys set, errors Django's."""
 
 import pytest
 from django.db import IntegrityError, transaction
