@@ -42,6 +42,8 @@ def normalise_domain(value: str) -> str:
 
 def _is_ip_literal(name: str) -> bool:
     candidate = name.strip("[]")
+    if ":" not in candidate and not candidate.replace(".", "").isdigit():
+        return False  # not IPv6 (no colon) nor IPv4 (digits and dots): no need to parse
     try:
         ipaddress.ip_address(candidate)
     except ValueError:

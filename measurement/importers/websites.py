@@ -1,7 +1,7 @@
 """From the register's messy website values to one website and a candidate mail domain."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -39,12 +39,14 @@ def registrable_domain(host: str) -> str | None:
 
 def websites_in(value: str) -> list[Website]:
     """Every usable website in one register value, in order."""
-    found = []
+    return list(_websites(value))
+
+
+def _websites(value: str) -> Iterator[Website]:
     for token in _SEPARATORS.split(value or ""):
         website = _website(token)
         if website is not None:
-            found.append(website)
-    return found
+            yield website
 
 
 def _website(token: str) -> Website | None:
@@ -82,11 +84,13 @@ def preferred_website(addresses: Iterable[tuple[str, str]]) -> Website | None:
     """
     first = None
     for url, label in addresses:
-        websites = websites_in(url)
-        if not websites:
+        preferred = (label or "").strip().lower() == PREFERRED_LABEL
+        if first is not None and not preferred:
+            continue  # only a preferred one can still win: not worth parsing
+        website = next(_websites(url), None)  # the first usable URL of the value
+        if website is None:
             continue
-        if (label or "").strip().lower() == PREFERRED_LABEL:
-            return websites[0]
-        if first is None:
-            first = websites[0]
+        if preferred:
+            return website
+        first = website
     return first

@@ -54,3 +54,14 @@ def test_an_upper_case_idn_and_a_63_character_label_are_accepted(raw, expected):
 def test_a_long_label_an_empty_idn_label_spaces_wildcards_and_ipv6_are_rejected(raw):
     with pytest.raises(InvalidDomain):
         normalise_domain(raw)
+
+
+@pytest.mark.parametrize("raw", ["192.0.2.1", "192.0.2.1.", "[2001:db8::1]", "::1", "fe80::1%eth0"])
+def test_an_ip_literal_is_rejected_as_an_ip_address(raw):
+    with pytest.raises(InvalidDomain, match="IP-adres"):
+        normalise_domain(raw)
+
+
+@pytest.mark.parametrize("raw", ["123.nl", "1.2.3.nl", "0x1.nl"])
+def test_digits_and_dots_with_a_name_are_a_domain_not_an_ip_address(raw):
+    assert normalise_domain(raw) == raw

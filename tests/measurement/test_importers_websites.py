@@ -116,3 +116,14 @@ def test_two_organisations_with_one_name_get_slugs_that_differ_by_type():
     assert second == "hollands-noorderkwartier-gemeenschappelijke-regeling"
     assert third == "hollands-noorderkwartier-2"
     assert {first, second, third} <= taken
+
+
+def test_the_preferred_value_gives_its_first_usable_url_and_later_entries_are_not_needed():
+    website = preferred_website(
+        [
+            ("eerste.nl", ""),
+            ("https://organisaties.overheid.nl/1/X/; www.gemeente.nl", "algemeen"),
+            ("https://[", "algemeen"),
+        ]
+    )
+    assert website.domain == "gemeente.nl"
