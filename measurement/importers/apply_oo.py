@@ -155,16 +155,18 @@ def _upsert(
 
 def _existing(records: list[OrganisationRecord]):
     """A lookup from record to its row: by TOOI, else (no TOOI yet) by systeemId."""
-    toois = [r.tooi for r in records if r.tooi]
-    register_ids = [r.register_id for r in records if r.register_id]
-    by_tooi, by_register_id = {}, {}
-    for organisation in Organisation.objects.filter(
-        Q(tooi__in=toois) | Q(tooi__isnull=True, source=Source.ROO, register_id__in=register_ids)
-    ):
-        if organisation.tooi:
-            by_tooi[organisation.tooi] = organisation
-        else:
-            by_register_id[organisation.register_id] = organisation
+    by_tooi = {
+        o.tooi: o for o in Organisation.objects.filter(tooi__in=[r.tooi for r in records if r.tooi])
+    }
+    # Two queries, not one with OR: register_id has no index, and an OR with it made
+    # every batch read the whole table.
+    unmatched = [r.register_id for r in records if r.register_id and r.tooi not in by_tooi]
+    by_register_id = {
+        o.register_id: o
+        for o in Organisation.objects.filter(
+            tooi__isnull=True, source=Source.ROO, register_id__in=unmatched
+        )
+    }
 
     def existing(record: OrganisationRecord) -> Organisation | None:
         # An organisation keeps its row when the register gives it a TOOI later.

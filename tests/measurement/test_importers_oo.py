@@ -201,6 +201,22 @@ def test_a_changed_export_updates_renames_and_ends_on_the_same_rows(tmp_path):
 
 
 @pytest.mark.django_db
+def test_an_organisation_without_tooi_keeps_its_row_when_a_later_export_gives_it_one(tmp_path):
+    without = variant(
+        tmp_path,
+        ' p:resourceIdentifierTOOI="https://identifier.overheid.nl/tooi/id/gemeente/gm9991"',
+        "",
+    )
+    run("--format", "oo-xml", str(without))
+    first = Organisation.objects.get(register_id="1001")
+    assert first.tooi is None
+    output = run("--format", "oo-xml", str(SAMPLE))
+    assert "Organisaties: 0 nieuw, 1 gewijzigd, 14 ongewijzigd" in output
+    later = Organisation.objects.get(register_id="1001")
+    assert (later.pk, later.tooi) == (first.pk, f"{TOOI}gemeente/gm9991")
+
+
+@pytest.mark.django_db
 def test_a_website_domain_that_becomes_shared_is_no_longer_a_candidate(tmp_path):
     run("--format", "oo-xml", str(SAMPLE))
     shared = variant(tmp_path, "<p:url>samenvoeging.nl</p:url>", "<p:url>www.hhnk.nl</p:url>")
