@@ -137,6 +137,27 @@ def parse_policy(text: str) -> Policy:
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
         return Policy(errors=(f"policy larger than {MAX_POLICY_BYTES} bytes",))
+    values, mx, extensions, errors, warnings = _read_fields(text)
+    for key in ("version", "mode", "max_age"):
+        if key not in values:
+            errors.append(f"{key} is missing")
+    mode = values.get("mode", "")
+    if not mx and mode in ("enforce", "testing"):
+        errors.append("no mx pattern")
+    max_age = values.get("max_age", "")
+    return Policy(
+        version=values.get("version", ""),
+        mode=mode if mode in MODES else "",
+        max_age=int(max_age) if _MAX_AGE.fullmatch(max_age) else None,
+        mx=tuple(mx),
+        extensions=tuple(extensions),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+    )
+
+
+def _read_fields(text: str):
+    """Each line of a policy as a field: (values, mx, extensions, errors, warnings)."""
     errors: list[str] = []
     warnings: list[str] = []
     values: dict[str, str] = {}
@@ -176,22 +197,7 @@ def parse_policy(text: str) -> Policy:
                 errors.append(f"line {number}: {problem}")
         else:
             extensions.append((key, value))
-    for key in ("version", "mode", "max_age"):
-        if key not in values:
-            errors.append(f"{key} is missing")
-    mode = values.get("mode", "")
-    if not mx and mode in ("enforce", "testing"):
-        errors.append("no mx pattern")
-    max_age = values.get("max_age", "")
-    return Policy(
-        version=values.get("version", ""),
-        mode=mode if mode in MODES else "",
-        max_age=int(max_age) if _MAX_AGE.fullmatch(max_age) else None,
-        mx=tuple(mx),
-        extensions=tuple(extensions),
-        errors=tuple(errors),
-        warnings=tuple(warnings),
-    )
+    return values, mx, extensions, errors, warnings
 
 
 def _field_problem(key: str, value: str) -> str:
@@ -261,33 +267,59 @@ def judge_mta_sts(
     (RFC 8461 sections 3 and 4). Testing mode fails with reason mta_sts_mode_testing and is
     reported through the mode.
     """
-
-    def verdict(outcome: CheckOutcome, *reasons: str, mode: str = "", **details):
-        return Verdict(CHECK, outcome, unique(reasons), details), mode
-
     if observation is None:
-        return verdict(CheckOutcome.NOT_TESTABLE, "mta_sts_not_observed")
+        return _verdict(CheckOutcome.NOT_TESTABLE, "mta_sts_not_observed")
+    facts: dict = {}
+    found = (
+        _txt_verdict(observation, facts)
+        or _fetch_verdict(observation, facts)
+        or _delivery_verdict(observation, facts, trust_store, now)
+    )
+    if found:
+        return found
+    policy = parse_policy(observation.policy_text)
+    facts |= {"policy_mode": policy.mode, "max_age": policy.max_age, "mx_patterns": list(policy.mx)}
+    if not policy.valid:
+        too_large = any("larger than" in e for e in policy.errors)
+        reason = "mta_sts_policy_too_large" if too_large else "mta_sts_policy_invalid"
+        return _verdict(CheckOutcome.FAIL, reason, errors=list(policy.errors), **facts)
+    if policy.warnings:
+        facts["warnings"] = list(policy.warnings)
+    return _policy_verdict(policy, mx_hosts, mx_certificates, facts)
+
+
+def _verdict(outcome: CheckOutcome, *reasons: str, mode: str = "", **details):
+    return Verdict(CHECK, outcome, unique(reasons), details), mode
+
+
+def _txt_verdict(observation: MtaStsObservation, facts: dict) -> tuple[Verdict, str] | None:
+    """The _mta-sts TXT record (RFC 8461 section 3.1): a verdict when it decides one."""
     txt = observation.txt
     if txt.status is DnssecStatus.BOGUS:
-        return verdict(CheckOutcome.FAIL, "mta_sts_txt_bogus")
+        return _verdict(CheckOutcome.FAIL, "mta_sts_txt_bogus")
     if txt.status is DnssecStatus.INDETERMINATE or txt.rcode in ("SERVFAIL", "TIMEOUT"):
-        return verdict(CheckOutcome.NOT_TESTABLE, "mta_sts_txt_lookup_failed", rcode=txt.rcode)
+        return _verdict(CheckOutcome.NOT_TESTABLE, "mta_sts_txt_lookup_failed", rcode=txt.rcode)
     judged = judge_sts_txt(txt.records)
     if judged.status != "valid":
-        return verdict(
+        return _verdict(
             CheckOutcome.FAIL,
             f"mta_sts_txt_{judged.status}" if judged.status != "missing" else "mta_sts_missing",
             txt=list(txt.records),
             error=judged.error,
         )
-    facts = {"txt": judged.text, "id": judged.record.id, "policy_url": observation.policy_url}
+    facts.update(txt=judged.text, id=judged.record.id, policy_url=observation.policy_url)
+    return None
+
+
+def _fetch_verdict(observation: MtaStsObservation, facts: dict) -> tuple[Verdict, str] | None:
+    """The policy fetch: a verdict when it did not succeed."""
     fetch = observation.fetch_outcome
     if fetch is None:
-        return verdict(CheckOutcome.NOT_TESTABLE, "mta_sts_policy_not_fetched", **facts)
+        return _verdict(CheckOutcome.NOT_TESTABLE, "mta_sts_policy_not_fetched", **facts)
     if fetch is Outcome.ERROR:
-        return verdict(CheckOutcome.ERROR, "probe_error", detail=observation.fetch_detail)
+        return _verdict(CheckOutcome.ERROR, "probe_error", detail=observation.fetch_detail)
     if fetch in _FETCH_NOT_TESTABLE:
-        return verdict(
+        return _verdict(
             CheckOutcome.NOT_TESTABLE,
             "mta_sts_policy_unreachable",
             detail=observation.fetch_detail,
@@ -299,8 +331,14 @@ def judge_mta_sts(
             reason = "mta_sts_policy_host_not_found"
         elif "larger than" in observation.fetch_detail:
             reason = "mta_sts_policy_too_large"
-        return verdict(CheckOutcome.FAIL, reason, detail=observation.fetch_detail, **facts)
+        return _verdict(CheckOutcome.FAIL, reason, detail=observation.fetch_detail, **facts)
+    return None
 
+
+def _delivery_verdict(
+    observation: MtaStsObservation, facts: dict, trust_store: pkix.TrustStore, now: datetime
+) -> tuple[Verdict, str] | None:
+    """How the policy was served (RFC 8461 section 3.3): certificate, status, media type."""
     reasons = []
     policy_host = f"mta-sts.{observation.domain}"
     certificate = pkix.validate_chain(observation.chain, policy_host, trust_store, now)
@@ -315,16 +353,18 @@ def judge_mta_sts(
         facts["content_type"] = observation.content_type
     if reasons:
         # Without a usable fetch a sender has no policy: the body does not count.
-        return verdict(CheckOutcome.FAIL, *reasons, detail=observation.fetch_detail, **facts)
+        return _verdict(CheckOutcome.FAIL, *reasons, detail=observation.fetch_detail, **facts)
+    return None
 
-    policy = parse_policy(observation.policy_text)
-    facts |= {"policy_mode": policy.mode, "max_age": policy.max_age, "mx_patterns": list(policy.mx)}
-    if not policy.valid:
-        too_large = any("larger than" in e for e in policy.errors)
-        reason = "mta_sts_policy_too_large" if too_large else "mta_sts_policy_invalid"
-        return verdict(CheckOutcome.FAIL, reason, errors=list(policy.errors), **facts)
-    if policy.warnings:
-        facts["warnings"] = list(policy.warnings)
+
+def _policy_verdict(
+    policy: Policy,
+    mx_hosts: Sequence[str],
+    mx_certificates: Mapping[str, MxCertificate],
+    facts: dict,
+) -> tuple[Verdict, str]:
+    """A valid policy: its mode, the MX hosts it covers and their certificates."""
+    reasons = []
     mode = policy.mode
     if mode == "testing":
         reasons.append("mta_sts_mode_testing")
@@ -341,9 +381,9 @@ def judge_mta_sts(
         reasons.append("mta_sts_mx_certificate_invalid")
         facts["mx_certificate_invalid"] = invalid
     if reasons:
-        return verdict(CheckOutcome.FAIL, *reasons, mode=mode, **facts)
+        return _verdict(CheckOutcome.FAIL, *reasons, mode=mode, **facts)
     unknown = [h for h, s in states.items() if s is None or s.outcome is not CheckOutcome.PASS]
     if unknown:
         facts["mx_not_testable"] = unknown
-        return verdict(CheckOutcome.NOT_TESTABLE, "mx_not_testable", mode=mode, **facts)
-    return verdict(CheckOutcome.PASS, mode=mode, **facts)
+        return _verdict(CheckOutcome.NOT_TESTABLE, "mx_not_testable", mode=mode, **facts)
+    return _verdict(CheckOutcome.PASS, mode=mode, **facts)

@@ -97,7 +97,6 @@ def _upsert(
         return
     _find_ministries(records, state)
     existing = _existing(records)
-    now = timezone.now()
     # New organisations are inserted by depth: a unit's parent may be new in this batch
     # too, and records come parents first, so each layer's parents already have an id.
     layers: dict[int, list[tuple[OrganisationRecord, Organisation]]] = {}
@@ -117,6 +116,14 @@ def _upsert(
         layers.setdefault(depth, []).append((record, Organisation(**_values(record), slug=slug)))
         tally.organisations["created"] += 1
         tally.organisations["ended"] += is_ended(record.valid_to, today)
+    _insert_by_depth(layers, state)
+    _update_known(known, state, tally, today)
+
+
+def _insert_by_depth(
+    layers: dict[int, list[tuple[OrganisationRecord, Organisation]]], state: _State
+) -> None:
+    """Insert new organisations a layer at a time, parents before their units."""
     for depth in sorted(layers):
         for record, organisation in layers[depth]:
             organisation.parent_id = _parent_id(record, state)
@@ -126,6 +133,16 @@ def _upsert(
             _remember(record, organisation.pk, state)
             if _ministry_ref(record) and organisation.ministry_id is None:
                 state.deferred[organisation.pk] = (_ministry_ref(record), None, True)
+
+
+def _update_known(
+    known: list[tuple[OrganisationRecord, Organisation]],
+    state: _State,
+    tally: Tally,
+    today: datetime.date,
+) -> None:
+    """Update the organisations already stored whose register values changed."""
+    now = timezone.now()
     changed_rows = []
     for record, organisation in known:
         wanted = _values(record) | {"parent_id": _parent_id(record, state)}

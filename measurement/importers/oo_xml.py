@@ -155,14 +155,8 @@ def _organisation(
         "organisation_type": organisation_type,
         "tooi": tooi or "",
     }
-    for field_name, limit in MAX_LENGTHS.items():
-        if len(values[field_name]) > limit:
-            return InvalidRow(
-                where,
-                _("%(field)s is langer dan %(limit)d tekens")
-                % {"field": field_name, "limit": limit},
-                ORGANISATION,
-            )
+    if problem := _too_long(values):
+        return InvalidRow(where, problem, ORGANISATION)
     # A unit of an ended organisation has ended with it (REGISTERS.md): its end is the
     # earlier of its own and its parent's.
     ends = [d for d in (own_end, parent.valid_to if parent else None) if d is not None]
@@ -181,20 +175,30 @@ def _organisation(
         sector=sector_of(organisation_type, parent.sector if parent else None),
         abbreviation=values["abbreviation"],
         parent_key=parent.key if parent else None,
-        ministry_tooi=(
-            attribute(ministry, namespace, "resourceIdentifierTOOI") or None
-            if ministry is not None
-            else None
-        ),
-        ministry_register_id=(
-            attribute(ministry, namespace, "systeemId") or None if ministry is not None else None
-        ),
+        ministry_tooi=_ministry_attribute(ministry, namespace, "resourceIdentifierTOOI"),
+        ministry_register_id=_ministry_attribute(ministry, namespace, "systeemId"),
         website=website.url if website else "",
         candidate_domain=website.domain if website and not is_unit else None,
         valid_from=valid_from,
         valid_to=min(ends) if ends else None,
         is_unit=is_unit,
     )
+
+
+def _too_long(values: dict[str, str]) -> str:
+    """Why a value does not fit its column, or ""."""
+    for field_name, limit in MAX_LENGTHS.items():
+        if len(values[field_name]) > limit:
+            return _("%(field)s is langer dan %(limit)d tekens") % {
+                "field": field_name,
+                "limit": limit,
+            }
+    return ""
+
+
+def _ministry_attribute(ministry: ET.Element | None, namespace: str, name: str) -> str | None:
+    """An identifier of the ministry an organisation names, if it names one."""
+    return attribute(ministry, namespace, name) or None if ministry is not None else None
 
 
 def is_ended(valid_to: datetime.date | None, today: datetime.date | None = None) -> bool:

@@ -144,30 +144,12 @@ async def get_policy(
     chain: tuple[bytes, ...] = ()
     try:
         async with asyncio.timeout(timeout):
-            try:
-                await asyncio.get_running_loop().create_connection(
-                    lambda: connection,
-                    address,
-                    port,
-                    local_addr=(source_address, 0) if source_address else None,
-                )
-            except ConnectionRefusedError:
-                return PolicyFetch(Outcome.REFUSED, f"{address}: connection refused")
-            except OSError as exc:
-                return PolicyFetch(Outcome.UNREACHABLE, f"{address}: {exc}")
-            try:
-                ssl_object = await connection.start_tls(
-                    context or observation_context(), policy_host
-                )
-            except ssl.SSLError as exc:
-                return PolicyFetch(
-                    Outcome.TLS_ERROR, f"{address}: TLS handshake failed: {exc.reason or exc}"
-                )
-            except (ConnectionClosed, ConnectionError, OSError) as exc:
-                return PolicyFetch(
-                    Outcome.TLS_ERROR, f"{address}: connection closed during TLS handshake: {exc}"
-                )
-            _version, _cipher, chain = handshake_facts(ssl_object)
+            opened = await _open_tls(
+                connection, policy_host, address, port, context, source_address
+            )
+            if isinstance(opened, PolicyFetch):
+                return opened
+            _version, _cipher, chain = handshake_facts(opened)
             answer = await policy_http.get(
                 connection.write, connection.read_some, policy_host, POLICY_PATH, USER_AGENT
             )
@@ -194,3 +176,35 @@ async def get_policy(
         body=answer.body.decode("utf-8", "replace"),
         chain=chain,
     )
+
+
+async def _open_tls(
+    connection: LineConnection,
+    policy_host: str,
+    address: str,
+    port: int,
+    context: ssl.SSLContext | None,
+    source_address: str | None,
+) -> ssl.SSLObject | PolicyFetch:
+    """Connect and complete the TLS handshake, or the classified fetch that failed."""
+    try:
+        await asyncio.get_running_loop().create_connection(
+            lambda: connection,
+            address,
+            port,
+            local_addr=(source_address, 0) if source_address else None,
+        )
+    except ConnectionRefusedError:
+        return PolicyFetch(Outcome.REFUSED, f"{address}: connection refused")
+    except OSError as exc:
+        return PolicyFetch(Outcome.UNREACHABLE, f"{address}: {exc}")
+    try:
+        return await connection.start_tls(context or observation_context(), policy_host)
+    except ssl.SSLError as exc:
+        return PolicyFetch(
+            Outcome.TLS_ERROR, f"{address}: TLS handshake failed: {exc.reason or exc}"
+        )
+    except (ConnectionClosed, ConnectionError, OSError) as exc:
+        return PolicyFetch(
+            Outcome.TLS_ERROR, f"{address}: connection closed during TLS handshake: {exc}"
+        )

@@ -136,32 +136,19 @@ async def probe_smtp(
     """
     started = time.monotonic()
     dialogue = _Dialogue(host, address)
-    outcome, detail = Outcome.OK, ""
     if reason := not_allowed_reason(address, lab_mode=lab_mode):
         outcome, detail = Outcome.NOT_ALLOWED, reason
     else:
-        try:
-            async with asyncio.timeout(total_timeout):
-                try:
-                    detail = await _converse(
-                        dialogue,
-                        port=port,
-                        ehlo_name=ehlo_name,
-                        greeting_timeout=greeting_timeout,
-                        command_timeout=command_timeout,
-                        ssl_context=ssl_context or observation_context(),
-                        source_address=source_address,
-                    )
-                finally:
-                    if dialogue.connection is not None:
-                        dialogue.connection.close()
-        except _Stop as stop:
-            outcome, detail = stop.outcome, stop.detail
-        except TimeoutError:
-            outcome, detail = Outcome.TIMEOUT, f"probe not finished within {total_timeout:g} s"
-        except Exception as exc:  # our own bug: recorded, never raised to the engine
-            log.exception("probe of %s at %s failed", host, address)
-            outcome, detail = Outcome.ERROR, f"{type(exc).__name__}: {exc}"
+        outcome, detail = await _attempt(
+            dialogue,
+            total_timeout,
+            port=port,
+            ehlo_name=ehlo_name,
+            greeting_timeout=greeting_timeout,
+            command_timeout=command_timeout,
+            ssl_context=ssl_context or observation_context(),
+            source_address=source_address,
+        )
     return SmtpObservation(
         host=host,
         address=address,
@@ -176,6 +163,24 @@ async def probe_smtp(
         transcript=tuple(dialogue.transcript),
         duration_ms=int((time.monotonic() - started) * 1000),
     )
+
+
+async def _attempt(dialogue: _Dialogue, total_timeout: float, **settings) -> tuple[Outcome, str]:
+    """The dialogue within the probe's total time: its outcome and detail, never raised."""
+    try:
+        async with asyncio.timeout(total_timeout):
+            try:
+                return Outcome.OK, await _converse(dialogue, **settings)
+            finally:
+                if dialogue.connection is not None:
+                    dialogue.connection.close()
+    except _Stop as stop:
+        return stop.outcome, stop.detail
+    except TimeoutError:
+        return Outcome.TIMEOUT, f"probe not finished within {total_timeout:g} s"
+    except Exception as exc:  # our own bug: recorded, never raised to the engine
+        log.exception("probe of %s at %s failed", dialogue.host, dialogue.address)
+        return Outcome.ERROR, f"{type(exc).__name__}: {exc}"
 
 
 def is_retriable(observation: SmtpObservation) -> bool:
