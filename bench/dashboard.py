@@ -106,13 +106,38 @@ def evidence_for(domain: str, host: str, secure: bool, tlsa: bool, mode: str) ->
 
 
 def fill(domains_total: int, weeks: int) -> None:
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from measurement.models import Domain, HostResult, Organisation, Scan
     from measurement.scan.store import store_aggregates
 
     rng = random.Random(2026)
     started = time.perf_counter()
+    organisations, domains = _register(domains_total)
+    profile = {d.id: _profile(rng, weeks) for d in domains}
+    print(f"register: {organisations} organisations, {len(domains)} domains "
+          f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
+    start_date = datetime(2025, 12, 1, 3, 0, tzinfo=UTC)
+    for week in range(weeks):
+        t0 = time.perf_counter()
+        scan = _store_week(week, weeks, start_date + timedelta(weeks=week), domains, profile)
+        store_aggregates(scan, scan.methodology_version)
+        print(f"scan {week + 1}/{weeks}: {len(domains)} results "
+              f"({time.perf_counter() - t0:.1f} s)", flush=True)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE measurement_domain d SET latest_result_id = r.id
+               FROM measurement_domainresult r
+               WHERE r.domain_id = d.id AND r.scan_id = %s""",
+            [scan.id],
+        )
+        cursor.execute("ANALYZE")
+    print(f"filled in {time.perf_counter() - started:.0f} s")
+
+
+def _register(domains_total: int) -> tuple[int, list]:
+    """The organisations of every sector and their domains, by sector share."""
+    from measurement.models import Domain, Organisation
+
     orgs, domains = [], []
     for sector, count, _share in SECTORS:
         for n in range(count):
@@ -129,99 +154,91 @@ def fill(domains_total: int, weeks: int) -> None:
             domains.append(Domain(name=f"d{n:05d}.{sector.replace('_', '-')}.nl",
                                   organisation=org, source="csv"))  # fmt: skip
     Domain.objects.bulk_create(domains, batch_size=5000)
-    domains = list(Domain.objects.select_related("organisation").order_by("id"))
-    # Per domain: its provider and the week from which it passes each standard.
-    profile = {}
-    for d in domains:
-        host = rng.choice(PROVIDERS)
-        profile[d.id] = {
-            "host": host,
-            "unreachable": rng.random() < 0.02,
-            "starttls": rng.choice([0] * 9 + [weeks // 2, weeks * 2]),
-            "dnssec": rng.randrange(-weeks, weeks * 2),
-            "dane": rng.randrange(-weeks // 2, weeks * 3),
-            "mta_sts": rng.randrange(0, weeks * 4),
-            "tls_rpt": rng.randrange(0, weeks * 3),
-        }
-    print(f"register: {len(orgs)} organisations, {len(domains)} domains "
-          f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
+    return len(orgs), list(Domain.objects.select_related("organisation").order_by("id"))
 
-    start_date = datetime(2025, 12, 1, 3, 0, tzinfo=UTC)
-    columns = (
-        "scan_id", "domain_id", "domain_name", "organisation_id", "sector",
-        "methodology_version", "judged_at", *CHECK_FIELDS, "mta_sts_mode", "reasons",
-        "evidence",
-    )  # fmt: skip
-    for week in range(weeks):
-        t0 = time.perf_counter()
-        created = start_date + timedelta(weeks=week)
-        is_round = week in (0, weeks // 2)
-        with transaction.atomic():
-            scan = Scan.objects.create(
-                kind=Scan.Kind.ROUND if is_round else Scan.Kind.SCHEDULED,
-                name=f"Meetronde {created:%Y-%m}" if is_round else "",
-                status=Scan.Status.FINISHED, is_frozen=is_round, methodology_version="1.0",
-                scanner_version="bench", created_at=created, started_at=created,
-                finished_at=created + timedelta(seconds=30), domains_total=len(domains),
-                domains_done=len(domains), checksum="0" * 64 if is_round else "",
-            )  # fmt: skip
-            with connection.cursor() as cursor:
-                copy_sql = f"COPY measurement_domainresult ({', '.join(columns)}) FROM STDIN"
-                with cursor.connection.cursor().copy(copy_sql) as copy:
-                    for d in domains:
-                        p = profile[d.id]
-                        if p["unreachable"]:
-                            v = dict.fromkeys(CHECK_FIELDS, "not_testable")
-                            v.update(mx="pass", dnssec="pass" if week >= p["dnssec"] else "fail",
-                                     mta_sts="fail", tls_rpt="fail")  # fmt: skip
-                            reasons, mode = {"starttls": ["timeout"]}, ""
-                        else:
-                            ok = {k: week >= p[k] for k in ("starttls", "dnssec", "dane",
-                                                            "mta_sts", "tls_rpt")}  # fmt: skip
-                            dane = ok["dane"] and ok["dnssec"]
-                            mode = "enforce" if ok["mta_sts"] else (
-                                "testing" if week >= p["mta_sts"] - 10 else "")  # fmt: skip
-                            v = {
-                                "mx": "pass",
-                                "dnssec": "pass" if ok["dnssec"] else "fail",
-                                "starttls": "pass" if ok["starttls"] else "fail",
-                                "dane": "pass" if dane else "fail",
-                                "dane_end_to_end": "pass" if dane else "fail",
-                                "dane_rollover": "pass" if dane and d.id % 3 else "fail",
-                                "starttls_dane": "pass" if dane and ok["starttls"] else "fail",
-                                "mta_sts": "pass" if ok["mta_sts"] else "fail",
-                                "tls_rpt": "pass" if ok["tls_rpt"] else "fail",
-                            }
-                            reasons = {k: ["tlsa_missing" if k == "dane" else "no_record"]
-                                       for k, o in v.items() if o == "fail"}  # fmt: skip
-                        copy.write_row((
-                            scan.id, d.id, d.name, d.organisation_id, d.organisation.sector,
-                            "1.0", created, *(v[k] for k in CHECK_FIELDS), mode,
-                            json.dumps(reasons),
-                            evidence_for(d.name, p["host"], v["dnssec"] == "pass",
-                                         v["dane"] == "pass", mode),
-                        ))  # fmt: skip
-            HostResult.objects.bulk_create(
-                HostResult(
-                    scan=scan, host=host, address=f"192.0.{n // 250}.{n % 250 + 1}",
-                    outcome="ok", starttls=True, tls_version="TLSv1.3",
-                    cipher="TLS_AES_256_GCM_SHA384", observation={"host": host, "chain": []},
-                    probed_at=created,
-                )
-                for n, host in enumerate(PROVIDERS)
-            )  # fmt: skip
-        store_aggregates(scan, scan.methodology_version)
-        print(f"scan {week + 1}/{weeks}: {len(domains)} results "
-              f"({time.perf_counter() - t0:.1f} s)", flush=True)  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """UPDATE measurement_domain d SET latest_result_id = r.id
-               FROM measurement_domainresult r
-               WHERE r.domain_id = d.id AND r.scan_id = %s""",
-            [scan.id],
-        )
-        cursor.execute("ANALYZE")
-    print(f"filled in {time.perf_counter() - started:.0f} s")
+
+def _profile(rng: random.Random, weeks: int) -> dict:
+    """A domain's provider and the week from which it passes each standard."""
+    return {
+        "host": rng.choice(PROVIDERS),
+        "unreachable": rng.random() < 0.02,
+        "starttls": rng.choice([0] * 9 + [weeks // 2, weeks * 2]),
+        "dnssec": rng.randrange(-weeks, weeks * 2),
+        "dane": rng.randrange(-weeks // 2, weeks * 3),
+        "mta_sts": rng.randrange(0, weeks * 4),
+        "tls_rpt": rng.randrange(0, weeks * 3),
+    }
+
+
+def _verdicts(p: dict, week: int, domain_id: int) -> tuple[dict, dict, str]:
+    """(verdict per check, reasons, MTA-STS mode) of one domain in one week."""
+    if p["unreachable"]:
+        v = dict.fromkeys(CHECK_FIELDS, "not_testable")
+        v.update(mx="pass", dnssec="pass" if week >= p["dnssec"] else "fail",
+                 mta_sts="fail", tls_rpt="fail")  # fmt: skip
+        return v, {"starttls": ["timeout"]}, ""
+    ok = {k: week >= p[k] for k in ("starttls", "dnssec", "dane", "mta_sts", "tls_rpt")}
+    dane = ok["dane"] and ok["dnssec"]
+    mode = "enforce" if ok["mta_sts"] else ("testing" if week >= p["mta_sts"] - 10 else "")
+    v = {
+        "mx": "pass",
+        "dnssec": "pass" if ok["dnssec"] else "fail",
+        "starttls": "pass" if ok["starttls"] else "fail",
+        "dane": "pass" if dane else "fail",
+        "dane_end_to_end": "pass" if dane else "fail",
+        "dane_rollover": "pass" if dane and domain_id % 3 else "fail",
+        "starttls_dane": "pass" if dane and ok["starttls"] else "fail",
+        "mta_sts": "pass" if ok["mta_sts"] else "fail",
+        "tls_rpt": "pass" if ok["tls_rpt"] else "fail",
+    }
+    reasons = {k: ["tlsa_missing" if k == "dane" else "no_record"]
+               for k, o in v.items() if o == "fail"}  # fmt: skip
+    return v, reasons, mode
+
+
+_COLUMNS = (
+    "scan_id", "domain_id", "domain_name", "organisation_id", "sector",
+    "methodology_version", "judged_at", *CHECK_FIELDS, "mta_sts_mode", "reasons", "evidence",
+)  # fmt: skip
+
+
+def _store_week(week: int, weeks: int, created: datetime, domains: list, profile: dict):
+    """One finished scan of every domain, its results written by COPY; returns the scan."""
+    from django.db import connection, transaction
+
+    from measurement.models import HostResult, Scan
+
+    is_round = week in (0, weeks // 2)
+    with transaction.atomic():
+        scan = Scan.objects.create(
+            kind=Scan.Kind.ROUND if is_round else Scan.Kind.SCHEDULED,
+            name=f"Meetronde {created:%Y-%m}" if is_round else "",
+            status=Scan.Status.FINISHED, is_frozen=is_round, methodology_version="1.0",
+            scanner_version="bench", created_at=created, started_at=created,
+            finished_at=created + timedelta(seconds=30), domains_total=len(domains),
+            domains_done=len(domains), checksum="0" * 64 if is_round else "",
+        )  # fmt: skip
+        copy_sql = f"COPY measurement_domainresult ({', '.join(_COLUMNS)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.connection.cursor().copy(copy_sql) as copy:
+            for d in domains:
+                p = profile[d.id]
+                v, reasons, mode = _verdicts(p, week, d.id)
+                copy.write_row((
+                    scan.id, d.id, d.name, d.organisation_id, d.organisation.sector,
+                    "1.0", created, *(v[k] for k in CHECK_FIELDS), mode, json.dumps(reasons),
+                    evidence_for(d.name, p["host"], v["dnssec"] == "pass",
+                                 v["dane"] == "pass", mode),
+                ))  # fmt: skip
+        HostResult.objects.bulk_create(
+            HostResult(
+                scan=scan, host=host, address=f"192.0.{n // 250}.{n % 250 + 1}",
+                outcome="ok", starttls=True, tls_version="TLSv1.3",
+                cipher="TLS_AES_256_GCM_SHA384", observation={"host": host, "chain": []},
+                probed_at=created,
+            )
+            for n, host in enumerate(PROVIDERS)
+        )  # fmt: skip
+    return scan
 
 
 def median_ms(client, url: str, runs: int = 20) -> tuple[float, float, int]:

@@ -259,55 +259,10 @@ def child_embedded(count: int) -> None:
 
 def distributed(count: int, workers: int, concurrency: int) -> None:
     """On `workers` Celery worker processes over Redis and PostgreSQL."""
-    import psycopg
-
-    database = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_scan")
-    broker = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-    admin_url, name = database.rsplit("/", 1)
-    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run(["redis-cli", "-u", broker, "flushdb"], check=True, capture_output=True)
+    env = _fresh_worker_environment(count)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-workers-"))
-    env = (
-        os.environ
-        | lab_env()
-        | {
-            "DATABASE_URL": database,
-            "CELERY_BROKER_URL": broker,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-        }
-    )
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=REPO, check=True)
-    subprocess.run(
-        [sys.executable, __file__, "--child-register", str(count)], env=env, cwd=REPO, check=True
-    )
     cpu0 = cpu_seconds(resource.RUSAGE_CHILDREN)  # migrating and registering are not the scan
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-n",
-                f"bench{i}@%h",
-                "--concurrency",
-                "1",
-                "-l",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=open(log_dir / f"w{i}.log", "w"),
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        for i in range(workers)
-    ]
+    processes = [_start_worker(i, env, log_dir) for i in range(workers)]
     time.sleep(4)  # workers connect
     started_up = sum(tree_cpu_seconds(process.pid) for process in processes)
     database = ServerCpu("postgres")
@@ -347,6 +302,47 @@ def distributed(count: int, workers: int, concurrency: int) -> None:
     )
     label = f"{workers} Celery workers x {concurrency} processes (Redis, PostgreSQL)"
     report(label, count, wall, cpu, rss, extra)
+
+
+def _fresh_worker_environment(count: int) -> dict:
+    """A new database with `count` lab domains and an empty broker; the workers' env."""
+    import psycopg
+
+    database = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_scan")
+    broker = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+    admin_url, name = database.rsplit("/", 1)
+    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(["redis-cli", "-u", broker, "flushdb"], check=True, capture_output=True)
+    env = (
+        os.environ
+        | lab_env()
+        | {
+            "DATABASE_URL": database,
+            "CELERY_BROKER_URL": broker,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=REPO, check=True)
+    subprocess.run(
+        [sys.executable, __file__, "--child-register", str(count)], env=env, cwd=REPO, check=True
+    )
+    return env
+
+
+def _start_worker(index: int, env: dict, log_dir: Path) -> subprocess.Popen:
+    """One Celery worker with one pool process, logging to LOG_DIR/w<index>.log."""
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "-n", f"bench{index}@%h",
+            "--concurrency", "1", "-l", "INFO", "--without-gossip", "--without-mingle",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=open(log_dir / f"w{index}.log", "w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

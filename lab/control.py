@@ -5,7 +5,6 @@ import fcntl
 import json
 import os
 import shutil
-import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -17,8 +16,8 @@ import dns.message
 import dns.query
 import dns.rcode
 
-from lab import addresses, nsd, pki, postfix, processes, scale, unbound, zones
-from lab.scenarios import PROVIDER_ZONES, SCENARIOS, TLD, Host, Scenario
+from lab import addresses, listeners, nsd, pki, postfix, processes, scale, unbound, zones
+from lab.scenarios import PROVIDER_ZONES, SCENARIOS, TLD, Host
 
 REPO = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT = 15.0
@@ -91,93 +90,6 @@ def healthy(state: Path) -> bool:
     return resolver_healthy()
 
 
-def ipv6_usable() -> bool:
-    """Whether ::1 can be bound here (containers sometimes run without IPv6)."""
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-            probe.bind((addresses.IPV6, 0))
-    except OSError:
-        return False
-    return True
-
-
-IPV6_WARNING = (
-    "warning: {reason}; the lab starts without its IPv6 listener, and tests of the "
-    "scenarios that need it ({names}) are skipped, saying so"
-)
-
-
-def _without_unavailable_ipv6(smtp: list[dict]) -> tuple[list[dict], str]:
-    """The listeners without the IPv6 ones when [::1]:25 cannot be had, and why (else "").
-
-    Many machines run a local Postfix on [::1]:25: the lab does not refuse to start for
-    it. Without IPv6 the ipv6-only scenario is unreachable, as it would be on the internet.
-    """
-    wanted = [item for item in smtp if ":" in item["address"]]
-    if not wanted:
-        return smtp, ""
-    reason = "" if ipv6_usable() else "::1 cannot be bound here (no IPv6)"
-    for item in wanted if not reason else []:
-        try:
-            processes.check_free(item["address"], item["port"])
-        except processes.AddressInUse:
-            reason = (
-                f"[{item['address']}]:{item['port']} is held by another process (a local Postfix?)"
-            )
-            break
-    if not reason:
-        return smtp, ""
-    names = ", ".join(s.name for s in SCENARIOS if any(h.ipv6 for h in s.hosts))
-    print(IPV6_WARNING.format(reason=reason, names=names), file=sys.stderr)
-    return [item for item in smtp if ":" not in item["address"]], reason
-
-
-def _needed_addresses(
-    smtp: list[dict], https: list[dict], postfix_hosts: list[Host]
-) -> list[tuple[str, int, tuple[int, ...]]]:
-    both = (socket.SOCK_STREAM, socket.SOCK_DGRAM)
-    needed = [
-        (addresses.AUTHORITATIVE, addresses.DNS_PORT, both),
-        (addresses.RESOLVER, addresses.DNS_PORT, both),
-    ]
-    needed += [(item["address"], item["port"], (socket.SOCK_STREAM,)) for item in smtp + https]
-    needed += [
-        (a, addresses.SMTP_PORT, (socket.SOCK_STREAM,)) for h in postfix_hosts for a in h.addresses
-    ]
-    return needed
-
-
-def _smtp_listener(host: Host, address: str, issued: pki.Issued) -> dict:
-    s = host.server
-    return {
-        "address": address,
-        "port": addresses.SMTP_PORT,
-        "host": host.name,
-        "starttls": s.starttls,
-        "send_ca": s.send_ca,
-        "greeting_delay": s.greeting_delay,
-        "greeting": s.greeting,
-        "starttls_reply": s.starttls_reply,
-        "handshake": s.handshake,
-        "tls_profile": s.tls_profile,
-        "cert_path": str(issued.cert_path),
-        "key_path": str(issued.key_path),
-        "chain_path": str(issued.chain_path),
-    }
-
-
-def _https_listener(scenario: Scenario, issued: pki.Issued) -> dict:
-    return {
-        "address": scenario.mta_sts_address,
-        "port": addresses.HTTPS_PORT,
-        "host": f"mta-sts.{scenario.domain}",
-        "cert_path": str(issued.cert_path),
-        "key_path": str(issued.key_path),
-        "chain_path": str(issued.chain_path),
-        "policy": scenario.mta_sts_policy,
-    }
-
-
 def _clean(state: Path) -> None:
     for name in ("zones", "pki", "nsd", "unbound", "postfix", "scale"):
         shutil.rmtree(state / name, ignore_errors=True)
@@ -219,27 +131,11 @@ def _up(state: Path, options: UpOptions) -> dict:
     begun = time.monotonic()
     _clean(state)
     authority = pki.create_authority(state / "pki")
-    certificates: dict[str, pki.Issued] = {}
-    smtp: list[dict] = []
-    https: list[dict] = []
-    postfix_hosts: list[Host] = []
     use_postfix = options.postfix and postfix.available()
-    for scenario in SCENARIOS:
-        for host in scenario.hosts:
-            if host.name in certificates:
-                continue
-            issued = pki.issue(authority, state / "pki", host.name, host.server.certificate)
-            certificates[host.name] = issued
-            if host.server.software == "postfix" and use_postfix:
-                postfix_hosts.append(host)
-                continue
-            smtp += [_smtp_listener(host, address, issued) for address in host.addresses]
-        if scenario.mta_sts_address:
-            issued = pki.issue(
-                authority, state / "pki", f"mta-sts.{scenario.domain}", scenario.mta_sts_certificate
-            )
-            https.append(_https_listener(scenario, issued))
-    smtp, ipv6_note = _without_unavailable_ipv6(smtp)
+    certificates, smtp, https, postfix_hosts = listeners.catalogue_listeners(
+        state, authority, use_postfix
+    )
+    smtp, ipv6_note = listeners.without_unavailable_ipv6(smtp)
     ipv6 = not ipv6_note
     extra = []
     if options.scale:
@@ -254,7 +150,7 @@ def _up(state: Path, options: UpOptions) -> dict:
         smtp += built_scale.smtp
         https += built_scale.https
         extra.append(built_scale.delegation)
-    for address, port, kinds in _needed_addresses(smtp, https, postfix_hosts):
+    for address, port, kinds in listeners.needed_addresses(smtp, https, postfix_hosts):
         processes.check_free(address, port, kinds)
     built = zones.build(state / "zones", SCENARIOS, PROVIDER_ZONES, certificates, authority, extra)
     zone_files = dict(built.files)
@@ -275,6 +171,33 @@ def _up(state: Path, options: UpOptions) -> dict:
     )
     nsd_config = nsd.write_config(state, zone_files)
     unbound_config = unbound.write_config(state, built.root_ds)
+    _start(state, nsd_config, unbound_config, servers_config, postfix_hosts, certificates)
+    info = {
+        "owner": options.owner,
+        "started": time.time(),
+        "startup_seconds": round(time.monotonic() - begun, 2),
+        "options": asdict(options),
+        "resolver": addresses.RESOLVER,
+        "authoritative": addresses.AUTHORITATIVE,
+        "ca_pem": str(authority.pem_path),
+        "postfix": [h.name for h in postfix_hosts],
+        "ipv6": ipv6,
+        "ipv6_note": ipv6_note,
+        "scale_domains": str(state / "scale" / "domains.txt") if options.scale else None,
+    }
+    info_path(state).write_text(json.dumps(info, indent=1))
+    return info
+
+
+def _start(
+    state: Path,
+    nsd_config: Path,
+    unbound_config: Path,
+    servers_config: Path,
+    postfix_hosts: list[Host],
+    certificates: dict[str, pki.Issued],
+) -> None:
+    """Start NSD, the SMTP and HTTPS servers, Unbound and Postfix, each once it can answer."""
     python = str(REPO / ".venv" / "bin" / "python")
     if not Path(python).exists():
         python = sys.executable
@@ -304,21 +227,6 @@ def _up(state: Path, options: UpOptions) -> dict:
     except BaseException:
         processes.stop_all(state)
         raise
-    info = {
-        "owner": options.owner,
-        "started": time.time(),
-        "startup_seconds": round(time.monotonic() - begun, 2),
-        "options": asdict(options),
-        "resolver": addresses.RESOLVER,
-        "authoritative": addresses.AUTHORITATIVE,
-        "ca_pem": str(authority.pem_path),
-        "postfix": [h.name for h in postfix_hosts],
-        "ipv6": ipv6,
-        "ipv6_note": ipv6_note,
-        "scale_domains": str(state / "scale" / "domains.txt") if options.scale else None,
-    }
-    info_path(state).write_text(json.dumps(info, indent=1))
-    return info
 
 
 def down(state: Path | None = None) -> list[processes.Started]:

@@ -133,15 +133,38 @@ def issue(authority: Authority, directory: Path, name: str, kind: str = "good") 
     not_before, not_after = now - _DAY, now + 365 * _DAY
     if kind == "expired":
         not_before, not_after = now - 400 * _DAY, now - 30 * _DAY
-    subject = _name(dns_name)
-    issuer, signing_key = (
-        (subject, key)
-        if kind == "self_signed"
-        else (
-            authority.cert.subject,
-            authority.key,
-        )
+    builder = _leaf_builder(authority, key, dns_name, kind, not_before, not_after)
+    signing_key = key if kind == "self_signed" else authority.key
+    cert = builder.sign(signing_key, hashes.SHA256())
+    if kind == "sha1":
+        cert = _signed_with_sha1(authority, key, dns_name, directory)
+    cert_path, key_path, chain_path = _write_files(
+        directory / f"{name}.{kind}", cert, key, authority, kind
     )
+    return Issued(
+        name=name,
+        kind=kind,
+        cert_path=cert_path,
+        key_path=key_path,
+        chain_path=chain_path,
+        leaf_der=cert.public_bytes(serialization.Encoding.DER),
+        spki_der=key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        ),
+    )
+
+
+def _leaf_builder(
+    authority: Authority,
+    key,
+    dns_name: str,
+    kind: str,
+    not_before: datetime.datetime,
+    not_after: datetime.datetime,
+) -> x509.CertificateBuilder:
+    """A server certificate for `dns_name` as the Web PKI wants it, but for `kind`'s defect."""
+    subject = _name(dns_name)
+    issuer = subject if kind == "self_signed" else authority.cert.subject
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -165,10 +188,11 @@ def issue(authority: Authority, directory: Path, name: str, kind: str = "good") 
             x509.AuthorityKeyIdentifier.from_issuer_public_key(authority.key.public_key()),
             critical=False,
         )
-    cert = builder.sign(signing_key, hashes.SHA256())
-    if kind == "sha1":
-        cert = _signed_with_sha1(authority, key, dns_name, directory)
-    stem = directory / f"{name}.{kind}"
+    return builder
+
+
+def _write_files(stem: Path, cert: x509.Certificate, key, authority: Authority, kind: str):
+    """The certificate, its key and its chain (with the lab CA) as PEM files beside stem."""
     cert_path, key_path, chain_path = (
         Path(f"{stem}.crt"),
         Path(f"{stem}.key"),
@@ -177,17 +201,7 @@ def issue(authority: Authority, directory: Path, name: str, kind: str = "good") 
     cert_path.write_bytes(_pem(cert))
     _write_key(key_path, key)
     chain_path.write_bytes(_pem(cert) + (b"" if kind == "self_signed" else _pem(authority.cert)))
-    return Issued(
-        name=name,
-        kind=kind,
-        cert_path=cert_path,
-        key_path=key_path,
-        chain_path=chain_path,
-        leaf_der=cert.public_bytes(serialization.Encoding.DER),
-        spki_der=key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        ),
-    )
+    return cert_path, key_path, chain_path
 
 
 def _signed_with_sha1(

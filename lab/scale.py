@@ -181,16 +181,33 @@ def build(
     directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     hosts = plan_hosts(host_count(count), rng, stage, every_fault)
-    providers = len(hosts) // 2
-    # Zipf-like weights: provider 1 carries the most domains, the tail a few each.
-    weights = [1 / (rank + 1) for rank in range(providers)]
     serial = int(time.time())
     lines = [
         f"{ZONE}. {TTL} IN SOA {NS_NAME} hostmaster.{TLD}. {serial} 3600 600 86400 {TTL}",
         f"{ZONE}. {TTL} IN NS {NS_NAME}",
         f"mta-sts.{ZONE}. {TTL} IN A {POLICY_ADDRESS}",
     ]
-    smtp, policies = [], {}
+    host_lines, smtp = _host_records(state, authority, hosts, stage, greeting_delay)
+    domain_lines, domains, policies = _domain_records(count, hosts, rng, stage, serial)
+    signed, key = _sign(directory, lines + host_lines + domain_lines)
+    (directory / "domains.txt").write_text("\n".join(domains) + "\n")
+    (directory / "hosts.json").write_text(json.dumps([h.__dict__ for h in hosts], indent=0))
+    https = [_policy_listener(state, authority, policies)]
+    return BuiltScale(
+        smtp=smtp,
+        https=https,
+        delegation=Delegation(ZONE, key.ds(f"{ZONE}.")),
+        zone_file=signed,
+        domains=tuple(domains),
+        hosts=hosts,
+    )
+
+
+def _host_records(
+    state: Path, authority: pki.Authority, hosts, stage: int | None, greeting_delay: float
+) -> tuple[list[str], list[dict]]:
+    """Each host's A and TLSA records, and the SMTP listener of each host that answers."""
+    lines, smtp = [], []
     for index, host in enumerate(hosts):
         issued = pki.issue(authority, state / "pki", host.name)
         lines.append(f"{host.name}. {TTL} IN A {host.address}")
@@ -201,7 +218,17 @@ def build(
             lines.append(f"_25._tcp.{host.name}. {TTL} IN TLSA {rdata}")
         if host.fault != "refused":
             smtp.append(_listener(host, issued, greeting_delay))
-    domains = []
+    return lines, smtp
+
+
+def _domain_records(
+    count: int, hosts, rng: random.Random, stage: int | None, serial: int
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Each domain's records at its provider: (zone lines, domain names, MTA-STS policies)."""
+    providers = len(hosts) // 2
+    # Zipf-like weights: provider 1 carries the most domains, the tail a few each.
+    weights = [1 / (rank + 1) for rank in range(providers)]
+    lines, domains, policies = [], [], {}
     for number in range(1, count + 1):
         domain = f"d{number:05d}.{ZONE}"
         domains.append(domain)
@@ -215,6 +242,11 @@ def build(
             lines.append(
                 f'_smtp._tls.{domain}. {TTL} IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@{domain}"'
             )
+    return lines, domains, policies
+
+
+def _sign(directory: Path, lines: list[str]):
+    """The zone signed with a new key by ldns-signzone: (signed zone file, key)."""
     unsigned = directory / f"{ZONE}.unsigned"
     unsigned.write_text("\n".join(lines) + "\n")
     key = make_key()
@@ -225,27 +257,20 @@ def build(
         capture_output=True,
         timeout=300,
     )
-    (directory / "domains.txt").write_text("\n".join(domains) + "\n")
-    (directory / "hosts.json").write_text(json.dumps([h.__dict__ for h in hosts], indent=0))
+    return signed, key
+
+
+def _policy_listener(state: Path, authority: pki.Authority, policies: dict[str, str]) -> dict:
+    """The one HTTPS server that serves every scale domain's MTA-STS policy."""
     policy_issued = pki.issue(authority, state / "pki", f"mta-sts.{ZONE}")
-    https = [
-        {
-            "address": POLICY_ADDRESS,
-            "port": addresses.HTTPS_PORT,
-            "host": f"mta-sts.{ZONE}",
-            "cert_path": str(policy_issued.cert_path),
-            "key_path": str(policy_issued.key_path),
-            "chain_path": str(policy_issued.chain_path),
-            "policies": policies,
-            "ca_cert_path": str(authority.pem_path),
-            "ca_key_path": str(authority.pem_path.with_name("ca.key")),
-        }
-    ]
-    return BuiltScale(
-        smtp=smtp,
-        https=https,
-        delegation=Delegation(ZONE, key.ds(f"{ZONE}.")),
-        zone_file=signed,
-        domains=tuple(domains),
-        hosts=hosts,
-    )
+    return {
+        "address": POLICY_ADDRESS,
+        "port": addresses.HTTPS_PORT,
+        "host": f"mta-sts.{ZONE}",
+        "cert_path": str(policy_issued.cert_path),
+        "key_path": str(policy_issued.key_path),
+        "chain_path": str(policy_issued.chain_path),
+        "policies": policies,
+        "ca_cert_path": str(authority.pem_path),
+        "ca_key_path": str(authority.pem_path.with_name("ca.key")),
+    }

@@ -106,71 +106,85 @@ class SmtpSession:
             lines.pending += chunk
 
     async def converse(self, lines: _Lines, writer: asyncio.StreamWriter, record: dict) -> None:
-        listener = self.listener
-        if listener.greeting == "silent":
-            await self._wait_before_greeting(lines, SILENCE_LIMIT, record)
+        if not await self._greet(lines, writer, record):
             return
-        await self._wait_before_greeting(lines, listener.greeting_delay, record)
-        host = listener.host
-        if listener.greeting == "421":
-            writer.write(f"421 4.3.2 {host} Service not available, closing channel\r\n".encode())
-            await writer.drain()
-            return
-        if listener.greeting == "garbage":
-            writer.write(bytes(range(256)) * 16 + b"\r\n")
-            await writer.drain()
-            await self._wait_before_greeting(lines, 5.0, record)
-            return
-        if listener.greeting == "huge":
-            writer.write(b"220 " + b"x" * HUGE_GREETING_BYTES + b"\r\n")
-        else:
-            writer.write(f"220 {host} ESMTP lab\r\n".encode())
-        await writer.drain()
         tls = False
         while True:
             raw = await lines.readline(IDLE_TIMEOUT)
             line = raw.decode("latin-1").rstrip("\r\n")
             record["commands"].append(line[:200])
             verb = line.split(" ", 1)[0].upper()
-            if verb == "EHLO":
-                features = ["PIPELINING", "SIZE 10240000", "8BITMIME"]
-                if listener.starttls and not tls:
-                    features.append("STARTTLS")
-                reply = [f"250-{host}"] + [f"250-{f}" for f in features[:-1]]
-                reply.append(f"250 {features[-1]}")
-                writer.write(("\r\n".join(reply) + "\r\n").encode())
-            elif verb == "HELO":
-                writer.write(f"250 {host}\r\n".encode())
-            elif verb == "STARTTLS":
-                if not listener.starttls or tls or self.context is None:
-                    writer.write(b"502 5.5.1 STARTTLS not available\r\n")
-                elif listener.starttls_reply != 220:
-                    writer.write(
-                        f"{listener.starttls_reply} 4.7.0 TLS not available now\r\n".encode()
-                    )
-                else:
-                    writer.write(b"220 2.0.0 Ready to start TLS\r\n")
-                    await writer.drain()
-                    if listener.handshake != "normal":
-                        await self._break_handshake(lines, writer, record)
-                        return
-                    await writer.start_tls(self.context, ssl_handshake_timeout=30.0)
-                    tls = True
-                    record["tls"] = True
-                    continue
-            elif verb == "QUIT":
-                writer.write(b"221 2.0.0 Bye\r\n")
+            if verb == "STARTTLS" and self._starts_tls(tls):
+                writer.write(b"220 2.0.0 Ready to start TLS\r\n")
                 await writer.drain()
-                return
-            elif verb in ("NOOP", "RSET"):
-                writer.write(b"250 2.0.0 Ok\r\n")
-            elif verb in ("MAIL", "RCPT"):
-                writer.write(b"250 2.1.0 Ok\r\n")
-            elif verb == "DATA":
-                writer.write(b"554 5.5.1 No valid recipients\r\n")
-            else:
-                writer.write(b"500 5.5.2 Command not recognised\r\n")
+                if self.listener.handshake != "normal":
+                    await self._break_handshake(lines, writer, record)
+                    return
+                await writer.start_tls(self.context, ssl_handshake_timeout=30.0)
+                tls = record["tls"] = True
+                continue
+            writer.write(self._reply(verb, tls))
             await writer.drain()
+            if verb == "QUIT":
+                return
+
+    async def _greet(self, lines: _Lines, writer: asyncio.StreamWriter, record: dict) -> bool:
+        """The greeting the scenario asks for; False when the server then says no more."""
+        listener = self.listener
+        if listener.greeting == "silent":
+            await self._wait_before_greeting(lines, SILENCE_LIMIT, record)
+            return False
+        await self._wait_before_greeting(lines, listener.greeting_delay, record)
+        if listener.greeting == "421":
+            host = listener.host
+            writer.write(f"421 4.3.2 {host} Service not available, closing channel\r\n".encode())
+            await writer.drain()
+            return False
+        if listener.greeting == "garbage":
+            writer.write(bytes(range(256)) * 16 + b"\r\n")
+            await writer.drain()
+            await self._wait_before_greeting(lines, 5.0, record)
+            return False
+        if listener.greeting == "huge":
+            writer.write(b"220 " + b"x" * HUGE_GREETING_BYTES + b"\r\n")
+        else:
+            writer.write(f"220 {listener.host} ESMTP lab\r\n".encode())
+        await writer.drain()
+        return True
+
+    def _starts_tls(self, tls: bool) -> bool:
+        listener = self.listener
+        return (
+            listener.starttls
+            and not tls
+            and self.context is not None
+            and listener.starttls_reply == 220
+        )
+
+    def _reply(self, verb: str, tls: bool) -> bytes:
+        """The reply to one command other than a STARTTLS that is accepted."""
+        listener, host = self.listener, self.listener.host
+        if verb == "EHLO":
+            features = ["PIPELINING", "SIZE 10240000", "8BITMIME"]
+            if listener.starttls and not tls:
+                features.append("STARTTLS")
+            reply = [f"250-{host}"] + [f"250-{f}" for f in features[:-1]]
+            reply.append(f"250 {features[-1]}")
+            return ("\r\n".join(reply) + "\r\n").encode()
+        if verb == "STARTTLS":
+            if not listener.starttls or tls or self.context is None:
+                return b"502 5.5.1 STARTTLS not available\r\n"
+            return f"{listener.starttls_reply} 4.7.0 TLS not available now\r\n".encode()
+        replies = {
+            "HELO": f"250 {host}\r\n".encode(),
+            "QUIT": b"221 2.0.0 Bye\r\n",
+            "NOOP": b"250 2.0.0 Ok\r\n",
+            "RSET": b"250 2.0.0 Ok\r\n",
+            "MAIL": b"250 2.1.0 Ok\r\n",
+            "RCPT": b"250 2.1.0 Ok\r\n",
+            "DATA": b"554 5.5.1 No valid recipients\r\n",
+        }
+        return replies.get(verb, b"500 5.5.2 Command not recognised\r\n")
 
     async def _break_handshake(
         self, lines: _Lines, writer: asyncio.StreamWriter, record: dict

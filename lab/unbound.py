@@ -26,7 +26,19 @@ def write_config(
     )
     anchor = state / f"{name}.root.ds" if name != "unbound" else state / "root.ds"
     anchor.write_text(root_ds + "\n")
-    lines = [
+    lines = _config_lines(state, name, interface, hints, anchor if validating else None)
+    (state / name).mkdir(parents=True, exist_ok=True)
+    config = state / f"{name}.conf"
+    config.write_text("\n".join(lines) + "\n")
+    return config
+
+
+def _config_lines(
+    state: Path, name: str, interface: str, hints: Path, anchor: Path | None
+) -> list[str]:
+    """unbound.conf for the lab: validating with the anchor, a plain iterator without."""
+    validating = anchor is not None
+    return [
         "server:",
         f"    interface: {interface}",
         f"    port: {addresses.DNS_PORT}",
@@ -70,10 +82,6 @@ def write_config(
         f'    control-interface: "{state}/{name}/control.sock"',
         "    control-use-cert: no",
     ]
-    (state / name).mkdir(parents=True, exist_ok=True)
-    config = state / f"{name}.conf"
-    config.write_text("\n".join(lines) + "\n")
-    return config
 
 
 def command(config: Path) -> list[str]:

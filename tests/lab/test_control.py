@@ -90,10 +90,10 @@ def test_a_second_user_of_a_running_lab_does_not_stop_it(lab):
 @pytest.mark.lab
 def test_a_held_ipv6_port_drops_only_the_ipv6_listener_with_a_warning(lab, capsys):
     # The running lab's own servers hold [::1]:25: for a second start it is "another process".
-    from lab.control import _without_unavailable_ipv6
+    from lab.listeners import without_unavailable_ipv6
 
     listeners = [{"address": "::1", "port": 25}, {"address": "127.25.0.9", "port": 25}]
-    kept, reason = _without_unavailable_ipv6(listeners)
+    kept, reason = without_unavailable_ipv6(listeners)
     assert kept == [{"address": "127.25.0.9", "port": 25}]
     assert "[::1]:25 is held by another process" in reason
     warning = capsys.readouterr().err
