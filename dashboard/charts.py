@@ -73,6 +73,25 @@ def _mark(x: float, top: int, plot_h: float, name: str, number: int, right_edge:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Plot:
+    """Where a line chart's plot area lies, and where an index and a percentage fall."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    count: int  # points on the x axis
+
+    def x_at(self, index: int) -> float:
+        if self.count > 1:
+            return self.left + self.width * index / (self.count - 1)
+        return self.left + self.width / 2
+
+    def y_at(self, value: float) -> float:
+        return self.top + self.height * (1 - value / 100)
+
+
 def line_chart(
     series: list[Series],
     x_labels: list[str],
@@ -91,69 +110,81 @@ def line_chart(
     left, right, top, bottom = 44, min(150, 26 + 6 * longest), 16, 40
     names = mark_label if isinstance(mark_label, list) else [mark_label] * len(marked)
     top += 12 if isinstance(mark_label, list) else 0
-    plot_w, plot_h = width - left - right, height - top - bottom
-    count = max(len(x_labels), 1)
-
-    def x_at(index: int) -> float:
-        return left + (plot_w * index / (count - 1) if count > 1 else plot_w / 2)
-
-    def y_at(value: float) -> float:
-        return top + plot_h * (1 - value / 100)
-
+    plot = _Plot(left, top, width - left - right, height - top - bottom, max(len(x_labels), 1))
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
     ]
+    parts += _percentage_grid(plot)
+    for number, (index, name) in enumerate(zip(marked, names, strict=False)):
+        parts.append(_mark(plot.x_at(index), top, plot.height, name, number, left + plot.width))
+    parts += _x_axis_labels(plot, x_labels)
+    label_slots: list[float] = []
+    for number, item in enumerate(series):
+        parts += _series_line(plot, item, number, label_slots)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  every label above is escaped
+
+
+def _percentage_grid(plot: _Plot) -> list[str]:
+    """Horizontal lines at 0, 25, 50, 75 and 100 %, labelled on the left."""
+    parts = []
     for tick in (0, 25, 50, 75, 100):
-        y = y_at(tick)
+        y = plot.y_at(tick)
         parts.append(
-            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'<line x1="{plot.left}" x2="{plot.left + plot.width}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#D0D0D0" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{plot.left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
             f'fill="#333">{tick}%</text>'
         )
-    for number, (index, name) in enumerate(zip(marked, names, strict=False)):
-        parts.append(_mark(x_at(index), top, plot_h, name, number, left + plot_w))
+    return parts
+
+
+def _x_axis_labels(plot: _Plot, x_labels: list[str]) -> list[str]:
+    """About six labels under the x axis, always the last, none crowding it."""
+    parts = []
+    count = plot.count
     step = max(1, count // 6)
     for index, label in enumerate(x_labels):
         near_last = index != count - 1 and count - 1 - index < max(step // 2, 1) + 1
         if (index % step == 0 and not near_last) or index == count - 1:
             anchor = "end" if index == count - 1 and count > 1 else "middle"
             parts.append(
-                f'<text x="{x_at(index):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}" '
-                f'font-size="11" fill="#333">{escape(label)}</text>'
+                f'<text x="{plot.x_at(index):.1f}" y="{plot.top + plot.height + 16}" '
+                f'text-anchor="{anchor}" font-size="11" fill="#333">{escape(label)}</text>'
             )
-    label_slots: list[float] = []
-    for number, item in enumerate(series):
-        colour = PALETTE[number % len(PALETTE)]
-        marker = MARKERS[number % len(MARKERS)]
-        points = [
-            (x_at(index), y_at(value))
-            for index, value in enumerate(item.values)
-            if value is not None
-        ]
-        if not points:
-            continue
-        path = " ".join(
-            f"{'M' if i == 0 else 'L'}{x:.1f} {y:.1f}" for i, (x, y) in enumerate(points)
-        )
-        parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        # Markers tell the series apart without colour; on long series every few points.
-        every = 1 if len(points) <= 16 else max(1, len(points) // 12)
-        shown = points[::every] + ([points[-1]] if (len(points) - 1) % every else [])
-        parts.extend(_marker(marker, x, y, colour) for x, y in shown)
-        # Direct label at the end of the line, nudged so labels do not overlap.
-        y = points[-1][1]
-        while any(abs(y - taken) < 12 for taken in label_slots):
-            y += 12
-        label_slots.append(y)
-        parts.append(
-            _marker(marker, left + plot_w + 12, y, colour)
-            + f'<text x="{left + plot_w + 20}" y="{y + 4:.1f}" font-size="11" fill="#000">'
-            f"{escape(item.label)}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308  every label above is escaped
+    return parts
+
+
+def _series_line(plot: _Plot, item: Series, number: int, label_slots: list[float]) -> list[str]:
+    """One series: its line, its markers and its label at the end (in a free slot)."""
+    colour = PALETTE[number % len(PALETTE)]
+    marker = MARKERS[number % len(MARKERS)]
+    points = [
+        (plot.x_at(index), plot.y_at(value))
+        for index, value in enumerate(item.values)
+        if value is not None
+    ]
+    if not points:
+        return []
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f} {y:.1f}" for i, (x, y) in enumerate(points))
+    parts = [f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>']
+    # Markers tell the series apart without colour; on long series every few points.
+    every = 1 if len(points) <= 16 else max(1, len(points) // 12)
+    shown = points[::every] + ([points[-1]] if (len(points) - 1) % every else [])
+    parts.extend(_marker(marker, x, y, colour) for x, y in shown)
+    # Direct label at the end of the line, nudged so labels do not overlap.
+    y = points[-1][1]
+    while any(abs(y - taken) < 12 for taken in label_slots):
+        y += 12
+    label_slots.append(y)
+    right = plot.left + plot.width
+    parts.append(
+        _marker(marker, right + 12, y, colour)
+        + f'<text x="{right + 20}" y="{y + 4:.1f}" font-size="11" fill="#000">'
+        f"{escape(item.label)}</text>"
+    )
+    return parts
 
 
 def stacked_bars(

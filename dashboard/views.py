@@ -111,18 +111,6 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
     title = _("Verdeling van organisaties per standaard")
     params = request.GET.copy()
     params.pop("page", None)
-    sort_links = {}
-    for key in SORT_KEYS:
-        link = params.copy()
-        link["sort"] = key
-        active = key == sort
-        link["order"] = "asc" if active and descending else ("desc" if active else "asc")
-        if key in queries.TABLE_CHECKS and not active:
-            link["order"] = "desc"  # best first is the useful first look at a standard
-        sort_links[key] = {
-            "query": link.urlencode(),
-            "aria_sort": ("descending" if descending else "ascending") if active else "",
-        }
     return render(
         request,
         "dashboard/sector.html",
@@ -148,9 +136,26 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
             "trend_charts": trends.cached_trend_charts(scan, sector),
             "headlines": progress.headlines(scan, sector),
             "querystring": params.urlencode(),
-            "sort_links": sort_links,
+            "sort_links": _sort_links(params, sort, descending),
         },
     )
+
+
+def _sort_links(params, sort: str, descending: bool) -> dict[str, dict[str, str]]:
+    """Per column of the sector table: the query that sorts by it, and its aria-sort."""
+    links = {}
+    for key in SORT_KEYS:
+        link = params.copy()
+        link["sort"] = key
+        active = key == sort
+        link["order"] = "asc" if active and descending else ("desc" if active else "asc")
+        if key in queries.TABLE_CHECKS and not active:
+            link["order"] = "desc"  # best first is the useful first look at a standard
+        links[key] = {
+            "query": link.urlencode(),
+            "aria_sort": ("descending" if descending else "ascending") if active else "",
+        }
+    return links
 
 
 @require_safe

@@ -61,6 +61,11 @@ def test_no_module_is_over_400_lines_outside_the_data_tables():
     assert long_modules == [], "split these by responsibility:\n" + "\n".join(long_modules)
 
 
+def test_no_function_is_over_60_lines_outside_the_data_tables():
+    _modules, long_functions = oversized(project_modules())
+    assert long_functions == [], "split these into named steps:\n" + "\n".join(long_functions)
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [

@@ -179,24 +179,7 @@ class Cast:
 
 def build_cast() -> Cast:
     """Create the cast with the ORM and aggregate every scan as a finished scan is."""
-    orgs = {
-        "veiligstad.nl": Organisation.objects.create(
-            name="Gemeente Veiligstad", abbreviation="GV", sector=Sector.GEMEENTE,
-            source="manual", slug="gemeente-veiligstad",
-        ),
-        "alleenstarttls.nl": Organisation.objects.create(
-            name="Ministerie van Alleen STARTTLS", abbreviation="MAS", sector=Sector.RIJK,
-            source="manual", slug="ministerie-van-alleen-starttls",
-        ),
-        "onbereikbaar.nl": Organisation.objects.create(
-            name="Waterschap Onbereikbaar", abbreviation="WO", sector=Sector.WATERSCHAP,
-            source="manual", slug="waterschap-onbereikbaar",
-        ),
-        "script.example.nl": Organisation.objects.create(
-            name=HOSTILE_NAME, abbreviation="<b>x</b>", sector=Sector.SEMI_PUBLIEK,
-            source="manual", slug="script-gemeente",
-        ),
-    }  # fmt: skip
+    orgs = _organisations()
     domains = {
         name: Domain.objects.create(name=name, organisation=org, source="manual")
         for name, org in orgs.items()
@@ -215,44 +198,7 @@ def build_cast() -> Cast:
             domains_total=len(domains), domains_done=len(domains),
             checksum="ab" * 32 if kind == Scan.Kind.ROUND else "",
         )  # fmt: skip
-        for name, domain in domains.items():
-            profile = PROFILES[name]
-            verdicts = dict(profile.verdicts)
-            if index == 0 and name == "veiligstad.nl":
-                verdicts.update(dane=F, starttls_dane=F)  # it got DANE after the first scan
-            der, spki_hash = certificates[name]
-            result = DomainResult.objects.create(
-                scan=scan,
-                domain=domain,
-                domain_name=name,
-                organisation=domain.organisation,
-                sector=domain.organisation.sector,
-                methodology_version="1.0",
-                judged_at=created,
-                mta_sts_mode=profile.mta_sts_mode,
-                reasons=profile.reasons,
-                evidence=_evidence(name, profile, spki_hash, verdicts),
-                **verdicts,
-            )
-            HostResult.objects.create(
-                scan=scan,
-                host=profile.mx_host,
-                address=profile.address,
-                outcome=profile.probe_outcome,
-                detail="no greeting within 30 s" if profile.probe_outcome == "timeout" else "",
-                starttls=profile.starttls,
-                tls_version=profile.tls_version,
-                cipher="TLS_AES_256_GCM_SHA384" if profile.tls_version else "",
-                observation={
-                    "host": profile.mx_host,
-                    "address": profile.address,
-                    "outcome": profile.probe_outcome,
-                    "chain": [base64.b64encode(der).decode()] if profile.starttls else [],
-                    "transcript": ["S: 220 mx ESMTP", "C: EHLO scanner"],
-                },
-            )
-            domain.latest_result = result
-            domain.save(update_fields=["latest_result"])
+        _store_results(scan, created, first=index == 0, domains=domains, certificates=certificates)
         store_aggregates(scan, scan.methodology_version)
         scans.append(scan)
     return Cast(
@@ -262,6 +208,70 @@ def build_cast() -> Cast:
         hostile=orgs["script.example.nl"],
         scans=tuple(scans),
     )
+
+
+def _organisations() -> dict[str, Organisation]:
+    """The cast's organisations by the name of their one domain."""
+    return {
+        "veiligstad.nl": Organisation.objects.create(
+            name="Gemeente Veiligstad", abbreviation="GV", sector=Sector.GEMEENTE,
+            source="manual", slug="gemeente-veiligstad",
+        ),
+        "alleenstarttls.nl": Organisation.objects.create(
+            name="Ministerie van Alleen STARTTLS", abbreviation="MAS", sector=Sector.RIJK,
+            source="manual", slug="ministerie-van-alleen-starttls",
+        ),
+        "onbereikbaar.nl": Organisation.objects.create(
+            name="Waterschap Onbereikbaar", abbreviation="WO", sector=Sector.WATERSCHAP,
+            source="manual", slug="waterschap-onbereikbaar",
+        ),
+        "script.example.nl": Organisation.objects.create(
+            name=HOSTILE_NAME, abbreviation="<b>x</b>", sector=Sector.SEMI_PUBLIEK,
+            source="manual", slug="script-gemeente",
+        ),
+    }  # fmt: skip
+
+
+def _store_results(scan: Scan, created, *, first: bool, domains: dict, certificates: dict) -> None:
+    """Each domain's judged result and probe in one scan, as its latest result."""
+    for name, domain in domains.items():
+        profile = PROFILES[name]
+        verdicts = dict(profile.verdicts)
+        if first and name == "veiligstad.nl":
+            verdicts.update(dane=F, starttls_dane=F)  # it got DANE after the first scan
+        der, spki_hash = certificates[name]
+        result = DomainResult.objects.create(
+            scan=scan,
+            domain=domain,
+            domain_name=name,
+            organisation=domain.organisation,
+            sector=domain.organisation.sector,
+            methodology_version="1.0",
+            judged_at=created,
+            mta_sts_mode=profile.mta_sts_mode,
+            reasons=profile.reasons,
+            evidence=_evidence(name, profile, spki_hash, verdicts),
+            **verdicts,
+        )
+        HostResult.objects.create(
+            scan=scan,
+            host=profile.mx_host,
+            address=profile.address,
+            outcome=profile.probe_outcome,
+            detail="no greeting within 30 s" if profile.probe_outcome == "timeout" else "",
+            starttls=profile.starttls,
+            tls_version=profile.tls_version,
+            cipher="TLS_AES_256_GCM_SHA384" if profile.tls_version else "",
+            observation={
+                "host": profile.mx_host,
+                "address": profile.address,
+                "outcome": profile.probe_outcome,
+                "chain": [base64.b64encode(der).decode()] if profile.starttls else [],
+                "transcript": ["S: 220 mx ESMTP", "C: EHLO scanner"],
+            },
+        )
+        domain.latest_result = result
+        domain.save(update_fields=["latest_result"])
 
 
 def _evidence(name: str, profile: Profile, spki_hash: bytes, verdicts: dict) -> dict:
