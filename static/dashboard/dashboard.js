@@ -1,4 +1,5 @@
-/* Progressive enhancement only: search suggestions and re-test progress. Works without it. */
+/* Progressive enhancement only: search suggestions, re-test progress and tables that stack
+   on a phone. Works without it (the tables then scroll sideways in their own box). */
 (function () {
   "use strict";
 
@@ -69,7 +70,55 @@
     poll();
   }
 
+  // Each data cell gets its column's heading as data-label, which the style sheet shows
+  // before the cell when a table that does not fit its box is stacked (dashboard.css,
+  // "stacked"). The roles are the elements' own, stated so that they survive the
+  // stacking's display. Checked again when the window's width changes.
+  function fitTables(tables) {
+    tables.forEach((table) => table.classList.remove("stacked"));
+    const wide = tables.filter((table) => table.offsetWidth > table.parentElement.clientWidth + 1);
+    wide.forEach((table) => table.classList.add("stacked"));
+  }
+
+  function setupStackedTables() {
+    const tables = [];
+    const roles = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TR: "row", TD: "cell" };
+    document.querySelectorAll("table.utrecht-table").forEach((table) => {
+      const head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head || !table.tBodies.length) return;
+      const labels = [];
+      for (const cell of head.cells) {
+        for (let i = 0; i < cell.colSpan; i++) labels.push(cell.textContent.trim());
+      }
+      table.querySelectorAll("table, thead, tbody, tr, td").forEach((element) => {
+        if (element.closest("table") === table || element === table) {
+          element.setAttribute("role", roles[element.tagName]);
+        }
+      });
+      table.querySelectorAll("th").forEach((th) => {
+        th.setAttribute("role", th.getAttribute("scope") === "row" ? "rowheader" : "columnheader");
+      });
+      for (const body of table.tBodies) {
+        for (const row of body.rows) {
+          let column = 0;
+          for (const cell of row.cells) {
+            if (labels[column]) cell.dataset.label = labels[column];
+            column += cell.colSpan;
+          }
+        }
+      }
+      tables.push(table);
+    });
+    fitTables(tables);
+    let width = window.innerWidth;
+    window.addEventListener("resize", debounce(function () {
+      if (window.innerWidth !== width) fitTables(tables);
+      width = window.innerWidth;
+    }, 100));
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupStackedTables();
     setupSuggestions();
     setupProgress();
   });

@@ -3,9 +3,11 @@
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.dashboard.conftest import build_cast
 
@@ -127,9 +129,61 @@ MAIN_PAGES = (
     "/sector/gemeente/",
     "/organisatie/gemeente-veiligstad/",
     "/domein/veiligstad.nl/",
+    "/domein/onbereikbaar.nl/",
     "/methode/",
     "/zoeken/?q=gemeente",
+    "/en/organisatie/gemeente-veiligstad/",
+    "/account/inloggen/",
+    "/bestaat-niet/",
 )
+# What a phone reader would have to scroll sideways for: the page itself, or any box
+# that scrolls (a table left wide in its .table-scroll box counts as well).
+SIDEWAYS = """() => {
+  const clipped = (e) => {
+    for (let p = e.parentElement; p; p = p.parentElement)
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    return false;
+  };
+  const wide = [];
+  if (document.documentElement.scrollWidth > window.innerWidth) wide.push('page');
+  for (const e of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(e);
+    const scrolls = style.overflowX === 'auto' || style.overflowX === 'scroll';
+    if (scrolls && e.scrollWidth > e.clientWidth + 1 && e.tagName !== 'PRE')
+      wide.push(e.tagName + '.' + e.className + ' ' + e.scrollWidth + '>' + e.clientWidth);
+    else if (e.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e))
+      wide.push(e.tagName + '.' + e.className + ' ends at ' + e.getBoundingClientRect().right);
+  }
+  return wide.slice(0, 5);
+}"""
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_every_page_fits_a_390_pixel_phone_without_sideways_scrolling(
+    page, live_server, live_cast, path
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{path}")
+    assert page.evaluate(SIDEWAYS) == []
+    assert [e for e in page.errors if "404 (Not Found)" not in e] == []  # the 404 page's own
+
+
+def test_a_verdict_table_stacks_its_rows_where_it_does_not_fit_and_not_where_it_does(
+    page, live_server, live_cast
+):
+    row = "getComputedStyle(document.querySelector('table.summary tbody tr')).display"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/organisatie/gemeente-veiligstad/")
+    assert page.locator("table.summary tbody td").first.get_attribute("data-label") == "MX"
+    assert page.evaluate(row) == "block"
+    before = "getComputedStyle(document.querySelector('table.summary tbody td'), '::before')"
+    assert page.evaluate(f"{before}.content") == '"MX"'
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.locator("table.summary")).not_to_have_class(re.compile(r"\bstacked\b"))
+    assert page.evaluate(row) == "table-row"
+    # every column in view: the table fits its box, nothing is cut off at the right
+    assert page.evaluate(SIDEWAYS) == []
+    assert page.errors == []
 
 
 @pytest.mark.parametrize("path", MAIN_PAGES)

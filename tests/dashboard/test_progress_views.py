@@ -115,11 +115,11 @@ def test_a_missing_page_and_a_server_error_keep_the_sites_layout(client, scans, 
     response = client.get("/bestaat-niet/")
     assert response.status_code == 404
     html = response.content.decode()
-    assert "Pagina niet gevonden" in html and 'class="site-header"' in html
+    assert "Pagina niet gevonden" in html and 'class="utrecht-page-header site-header"' in html
     error = server_error(rf.get("/"))
     assert error.status_code == 500
     assert "Er ging iets mis" in error.content.decode()
-    assert 'class="site-header"' in error.content.decode()
+    assert 'class="utrecht-page-header site-header"' in error.content.decode()
 
 
 def test_search_results_carry_a_status_badge(client, scans):

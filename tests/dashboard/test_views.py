@@ -156,12 +156,12 @@ def test_every_page_has_a_language_switch_link_and_a_skip_link(client, cast):
     assert 'href="/en/methode/?x=1" lang="en" hreflang="en"' in html
     assert 'name="csrfmiddlewaretoken"' not in html  # no form, so no CSRF cookie
     assert 'href="#main"' in html
-    assert '<html lang="nl">' in html
+    assert '<html lang="nl" class="rhc-theme">' in html
 
 
 def test_the_english_pages_have_their_own_urls_and_link_back_to_the_dutch(client, cast):
     html = client.get("/en/").content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" class="rhc-theme">' in html
     assert "Adoption per sector" in html
     assert 'href="/" lang="nl" hreflang="nl"' in html
     assert 'href="/en/methode/"' in html  # links stay in English
