@@ -3,7 +3,8 @@
     .venv/bin/python docs/screenshots/take.py http://127.0.0.1:8000
 
 Run it against `make demo` (the demo's history, provider and round names are assumed);
-it writes docs/screenshots/<page>-desktop.jpg and <page>-phone.jpg.
+it writes docs/screenshots/<page>-desktop.jpg and <page>-phone.jpg (JPEG at quality 50,
+the top 4000 pixels of a longer page) and prints each file's size and the total.
 """
 
 import sys
@@ -13,6 +14,7 @@ from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+MAX_HEIGHT = 4000  # px: the first five phone screens of a long page keep the folder small
 
 
 def pages(base: str, browser) -> dict[str, str]:
@@ -39,6 +41,9 @@ def pages(base: str, browser) -> dict[str, str]:
         "report": report,
         "providers": "/providers/",
         "provider": provider,
+        "overview-english": "/en/",
+        "login": "/account/inloggen/",
+        "not-found": "/bestaat-niet/",
     }
 
 
@@ -53,10 +58,14 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(base + path)
                 out = HERE / f"{name}-{size}.jpg"
-                page.screenshot(path=out, full_page=True, type="jpeg", quality=55)
+                full = page.evaluate("document.documentElement.scrollHeight")
+                clip = {"x": 0, "y": 0, "width": width, "height": min(full, MAX_HEIGHT)}
+                page.screenshot(path=out, full_page=True, clip=clip, type="jpeg", quality=50)
                 page.close()
-                print(out.name, path)
+                print(f"{out.name:36s} {out.stat().st_size / 1024:6.0f} KiB  {path}")
         browser.close()
+    total = sum(f.stat().st_size for f in HERE.glob("*.jpg"))
+    print(f"total {total / 1024 / 1024:.1f} MiB")
 
 
 if __name__ == "__main__":
