@@ -248,6 +248,12 @@ SCANNER_RETEST_PER_HOUR = env_int("SCANNER_RETEST_PER_HOUR", 60)
 # most once in this many days, reusing the last assessment otherwise; rounds and
 # re-tests always assess (measurement/scan/tls_quality.py).
 SCANNER_TLS_QUALITY_PERIOD_DAYS = env_int("SCANNER_TLS_QUALITY_PERIOD_DAYS", 30)
+# Which reading of STARTTLS the dashboard's figures show: "default" (today's), or
+# "internetnl" (STARTTLS passes only with a TLS configuration that passes TLS (NCSC)).
+# Every scan stores the figures of both (measurement/evaluate/readings.py).
+METHODOLOGY_READING = env_str("METHODOLOGY_READING", "default")
+if METHODOLOGY_READING not in ("default", "internetnl"):
+    raise ImproperlyConfigured("METHODOLOGY_READING must be default or internetnl")
 
 # Register imports: a file or download larger than this is refused (today's exportOO.xml
 # is some tens of MB).

@@ -21,6 +21,7 @@ from dashboard import queries
 from dashboard.middleware import API_VERSION
 from dashboard.problems import PROBLEM_TYPE, problem
 from measurement.domains import InvalidDomain, normalise_domain
+from measurement.evaluate.readings import Reading
 from measurement.models import (
     VERDICT_COLUMNS,
     Domain,
@@ -325,22 +326,34 @@ def domain_history(request: HttpRequest, name: str, paging: Query[Paging]):
     )
 
 
+_READING = Query(
+    None,
+    description="default: STARTTLS as today; internetnl: STARTTLS (and STARTTLS en DANE) pass "
+    "only with a TLS configuration that passes TLS (NCSC); none: the site's setting",
+)
+
+
 @api.get(
     "/sectors/",
     response={200: s.SectorStatistics, **ERRORS},
     url_name="sectors",
     summary="Sector statistics of a finished scan (default: the latest)",
 )
-def sectors(request: HttpRequest, scan: int | None = Query(None, ge=1, description="scan id")):
+def sectors(
+    request: HttpRequest,
+    scan: int | None = Query(None, ge=1, description="scan id"),
+    reading: Reading | None = _READING,
+):
     if scan:
         found = Scan.objects.filter(pk=scan, status=Scan.Status.FINISHED).first()
         if found is None:
             raise Http404("no finished scan with that id")
     else:
         found = queries.latest_finished_scan()
-    stats = queries.sector_stats(found)
+    stats = queries.sector_stats(found, reading)
     return {
         "scan": _scan(request, found) if found else None,
+        "methodology_version": queries.figures_version(found, reading) if found else None,
         "sectors": {
             sector: {check: _figure(figure) for check, figure in sorted(figures.items())}
             for sector, _label, figures in stats.rows()

@@ -162,6 +162,10 @@ class Figure(Schema):
 
 class SectorStatistics(Schema):
     scan: ScanOut | None
+    methodology_version: str | None = Field(
+        description="the version of the figures: the scan's, or its Internet.nl reading's "
+        "(docs/methodology.md)"
+    )
     sectors: dict[Sector, dict[str, Figure]]
     total: dict[str, Figure]
 

@@ -179,10 +179,11 @@ def _tls(name: str, description: str, profile: str, level: str, *reasons: str) -
     security level 0 (which RSA-1024, SHA-1 and DH-1024 need) SHA-1 as well: every
     scenario below but the TLS 1.3-only one shows that phase-out finding for real.
     """
+    tls = "fail" if level == "insufficient" else "pass"
     return _mail(
         name,
         description,
-        {**DANE_PASS, "dane_rollover": "fail"},
+        {**DANE_PASS, "dane_rollover": "fail", "tls_ncsc": tls, "starttls_internetnl": tls},
         server=Server(certificate=_TLS_CERTIFICATES.get(profile, "good"), tls_profile=profile),
         tls_level=level,
         tls_reasons=reasons,

@@ -249,6 +249,11 @@ class DomainResult(models.Model):
     mta_sts = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     mta_sts_mode = models.CharField(max_length=20, blank=True)  # enforce, testing, none, ""
     tls_rpt = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    # TLS (NCSC), and STARTTLS and "STARTTLS en DANE" as Internet.nl reads them
+    # (measurement/evaluate/readings.py); empty in results judged before methodology 2026.3.
+    tls_ncsc = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    starttls_internetnl = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    starttls_dane_internetnl = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
 
     reasons = models.JSONField(default=dict)  # check -> [reason codes]
     evidence = models.JSONField(default=dict)  # DNS answers, MX set, host keys, policy

@@ -38,6 +38,7 @@ from dashboard.queries.search import MAX_SEARCH_LENGTH, clean_query, search_orga
 from dashboard.queries.sectors import (
     SectorStats,
     TrendPoint,
+    figures_version,
     sector_stats,
     side_by_side,
     side_by_side_trend,
@@ -72,6 +73,7 @@ __all__ = [
     "TrendPoint",
     "clean_query",
     "distribution",
+    "figures_version",
     "domain_card",
     "domain_history",
     "filter_rows",

@@ -4,15 +4,26 @@ over time, and DANE beside MTA-STS.
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.conf import settings
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Concat
 
 from dashboard.queries.figures import FIGURE_FIELDS, Figure, figure_of
 from dashboard.queries.scans import FULL_SCAN_KINDS
+from measurement.evaluate import readings
 from measurement.models import SIDE_BY_SIDE, Scan, Sector, SectorAggregate
 
 
-def _aggregates(scan: Scan) -> QuerySet[SectorAggregate]:
-    return SectorAggregate.objects.filter(scan=scan, methodology_version=scan.methodology_version)
+def figures_version(scan: Scan, reading: str | None = None) -> str:
+    """The methodology version of the figures shown of a scan: the reading asked for, or
+    the setting METHODOLOGY_READING (measurement/evaluate/readings.py)."""
+    return readings.version_of(scan.methodology_version, reading or settings.METHODOLOGY_READING)
+
+
+def _aggregates(scan: Scan, reading: str | None = None) -> QuerySet[SectorAggregate]:
+    return SectorAggregate.objects.filter(
+        scan=scan, methodology_version=figures_version(scan, reading)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +39,13 @@ class SectorStats:
         return [(value, label, self.by_sector.get(value, {})) for value, label in Sector.choices]
 
 
-def sector_stats(scan: Scan | None) -> SectorStats:
+def sector_stats(scan: Scan | None, reading: str | None = None) -> SectorStats:
     """The SectorAggregate rows of one scan as Figures per sector and check, plus totals."""
     if scan is None:
         return SectorStats(scan=None)
     by_sector: dict[str, dict[str, Figure]] = {}
     total: dict[str, Figure] = {}
-    for row in _aggregates(scan).values("sector", "check_name", *FIGURE_FIELDS):
+    for row in _aggregates(scan, reading).values("sector", "check_name", *FIGURE_FIELDS):
         figure = figure_of(row)
         by_sector.setdefault(row["sector"], {})[row["check_name"]] = figure
         total[row["check_name"]] = total.get(row["check_name"], Figure()) + figure
@@ -57,10 +68,13 @@ class TrendPoint:
 
 def trend_by_sector(checks: tuple[str, ...], sector: str | None = None) -> list[TrendPoint]:
     """Per finished full scan, oldest first: the Figure per (sector, check), in one query."""
+    version = F("scan__methodology_version")
+    if settings.METHODOLOGY_READING == readings.Reading.INTERNETNL:
+        version = Concat(version, Value(readings.version_of("", readings.Reading.INTERNETNL)))
     rows = SectorAggregate.objects.filter(
         scan__status=Scan.Status.FINISHED,
         scan__kind__in=FULL_SCAN_KINDS,
-        methodology_version=F("scan__methodology_version"),
+        methodology_version=version,
         check_name__in=checks,
     )
     if sector:

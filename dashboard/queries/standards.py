@@ -12,6 +12,7 @@ STANDARDS: tuple[tuple[str, str], ...] = (
     ("mta_sts_testing", _("MTA-STS (testing)")),
     ("tls_rpt", _("TLS-RPT")),
     ("dnssec", _("DNSSEC")),
+    ("tls_ncsc", _("TLS (NCSC)")),
 )
 STANDARD_LABELS = dict(STANDARDS)
 # Checks of a single domain, as shown on the scorecard and in exports.
@@ -25,9 +26,12 @@ DOMAIN_CHECKS: tuple[tuple[str, str], ...] = (
     ("starttls_dane", _("STARTTLS en DANE")),
     ("mta_sts", _("MTA-STS")),
     ("tls_rpt", _("TLS-RPT")),
+    ("tls_ncsc", _("TLS (NCSC)")),
+    ("starttls_internetnl", _("STARTTLS (lezing Internet.nl)")),
+    ("starttls_dane_internetnl", _("STARTTLS en DANE (lezing Internet.nl)")),
 )
 # Checks shown per organisation in the sector table (status per standard).
-TABLE_CHECKS = ("starttls", "dane", "starttls_dane", "mta_sts", "tls_rpt", "dnssec")
+TABLE_CHECKS = ("starttls", "dane", "starttls_dane", "mta_sts", "tls_rpt", "dnssec", "tls_ncsc")
 SIDE_BY_SIDE_LABELS = {
     "both": _("DANE en MTA-STS"),
     "dane_only": _("alleen DANE"),

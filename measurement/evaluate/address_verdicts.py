@@ -7,6 +7,7 @@ from datetime import datetime
 
 from measurement.evaluate import dane, pkix
 from measurement.evaluate.outcomes import CheckOutcome, Verdict, unique
+from measurement.evaluate.tls_quality import judge_address_tls
 from measurement.probe.observations import HostObservation, Outcome, SmtpObservation
 
 PASS = CheckOutcome.PASS
@@ -44,6 +45,7 @@ class AddressVerdict:
     tls_version: str = ""
     cipher: str = ""
     tlsa_to_publish: str = ""  # "3 1 1 <hex>" for the presented leaf
+    tls_ncsc: Verdict | None = None  # the TLS configuration per NCSC (evaluate/tls_quality.py)
 
     @property
     def handshake_completed(self) -> bool:
@@ -122,4 +124,5 @@ def judge_address(
         tls_version=probe.tls_version if probe else "",
         cipher=probe.cipher if probe else "",
         tlsa_to_publish=publish,
+        tls_ncsc=judge_address_tls(probe, starttls),
     )

@@ -60,6 +60,7 @@ def address_as_evidence(address: AddressVerdict) -> evidence.AddressEvidence:
             if cert
             else None
         ),
+        tls_ncsc=verdict_as_evidence(address.tls_ncsc) if address.tls_ncsc else None,
     )
 
 

@@ -1,12 +1,13 @@
-"""The domain-wide checks built from its MX hosts' verdicts: DNSSEC, STARTTLS, DANE
-end-to-end and rollover, "STARTTLS en DANE", and MTA-STS's view of the hosts (pure).
+"""The domain-wide checks built from its MX hosts' verdicts: DNSSEC, STARTTLS, TLS (NCSC),
+DANE end-to-end and rollover, "STARTTLS en DANE", the Internet.nl reading of both, and
+MTA-STS's view of the hosts (pure).
 """
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from measurement.evaluate import mtasts, pkix
+from measurement.evaluate import mtasts, pkix, tls_quality
 from measurement.evaluate.host_verdicts import HostVerdict
 from measurement.evaluate.mtasts import MxCertificate
 from measurement.evaluate.outcomes import CheckOutcome, Verdict, combine, combined, unique
@@ -58,6 +59,21 @@ def domain_starttls(hosts: Sequence[HostVerdict], extra: list[Verdict]) -> Verdi
         }
     )
     return Verdict("starttls", verdict.outcome, verdict.reasons, {"addresses": failing})
+
+
+def domain_tls_ncsc(hosts: Sequence[HostVerdict], extra: list[Verdict]) -> Verdict:
+    """Every tested MX address's TLS configuration is at least phase out (NCSC)."""
+    addresses = [(a.host, a.address, a.tls_ncsc) for h in hosts for a in h.addresses if a.tls_ncsc]
+    extra = extra + [h.starttls for h in hosts if not h.addresses and not h.no_address]
+    if not addresses and not extra:
+        return Verdict(tls_quality.CHECK, NOT_TESTABLE, ("mx_no_address",))
+    return tls_quality.domain_tls_ncsc(addresses, extra)
+
+
+def internetnl_reading(verdict: Verdict, tls_ncsc: Verdict) -> Verdict:
+    """STARTTLS (or "STARTTLS en DANE") as Internet.nl reads it, the methodology option of
+    docs/methodology.md: it passes only when the TLS configuration (NCSC) passes too."""
+    return combined(f"{verdict.check}_internetnl", [verdict, tls_ncsc])
 
 
 def dane_details(hosts: Sequence[HostVerdict]) -> dict[str, Any]:

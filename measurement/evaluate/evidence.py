@@ -50,6 +50,7 @@ class AddressEvidence(msgspec.Struct, frozen=True):
     cipher: str = ""
     tlsa_to_publish: str = ""
     certificate: CertificateEvidence | None = None
+    tls_ncsc: CheckEvidence | None = None
 
 
 class HostEvidence(msgspec.Struct, frozen=True):
@@ -89,6 +90,9 @@ class VerdictsEvidence(msgspec.Struct, frozen=True):
     starttls_dane: CheckEvidence | None = None
     mta_sts: CheckEvidence | None = None
     tls_rpt: CheckEvidence | None = None
+    tls_ncsc: CheckEvidence | None = None
+    starttls_internetnl: CheckEvidence | None = None
+    starttls_dane_internetnl: CheckEvidence | None = None
     mta_sts_mode: str = ""
     hosts: list[HostEvidence] = []
 

@@ -1,7 +1,7 @@
 """The exact configuration lines that fix each TLS (NCSC) finding, for Postfix and Exchange.
 
 Pure data and string building; the Dutch and English prose around these lines lives in
-measurement/tls_explanations.py. Postfix lines are main.cf settings (Postfix 3.6 or
+measurement/explanations/tls_texts.py. Postfix lines are main.cf settings (Postfix 3.6 or
 newer, OpenSSL 1.1.1 or newer); Exchange lines are PowerShell for the Windows Server
 under Exchange 2016/2019/SE, whose TLS is Windows' Schannel. A reboot applies
 Schannel changes.

@@ -3,7 +3,8 @@
 judge_tls_quality(observation) returns the findings worse than good, each with its level
 and its evidence, and the address's overall level (the worst finding). The check passes
 when nothing is insufficient: the reading of Internet.nl's "secure mail server
-connection", where phase-out items are shown but do not fail the test.
+connection", where phase-out items are shown but do not fail the test. judge_address_tls
+gives an address's "TLS (NCSC)" verdict, domain_tls_ncsc a domain's (every address).
 """
 
 from dataclasses import dataclass
@@ -14,11 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from measurement.evaluate import ncsc_tables as ncsc
 from measurement.evaluate.ncsc_tables import Level
 from measurement.evaluate.outcomes import CheckOutcome, Verdict, combine
-from measurement.probe.observations import Outcome, TlsQualityObservation
+from measurement.probe.observations import Outcome, SmtpObservation, TlsQualityObservation
 
 CHECK = "tls_ncsc"
 
-# Finding codes: stable machine names, explained in measurement/tls_explanations.py.
+NOT_ASSESSED = "tls_not_assessed"  # STARTTLS works, but this scan did not assess the address
+# Finding codes: stable machine names, explained in measurement/explanations/tls_texts.py.
 VERSION = "tls_version"
 CIPHER = "tls_cipher"
 EC_GROUP = "tls_ec_group"
@@ -93,17 +95,63 @@ def judge_tls_quality(observation: TlsQualityObservation) -> TlsQualityVerdict:
     outcome = CheckOutcome.FAIL if failed else CheckOutcome.PASS
     if not failed and not observation.complete:
         outcome = CheckOutcome.NOT_TESTABLE  # an unseen part may be insufficient
-    details = {"level": level.label, "connections": observation.connections}
+    details = {
+        "level": level.label,
+        "connections": observation.connections,
+        "assessed_at": observation.assessed_at,
+        "findings": [finding_as_dict(f) for f in findings],
+    }
     return TlsQualityVerdict(
         host, address, Verdict(CHECK, outcome, reasons, details), level, findings
     )
 
 
-def combine_addresses(verdicts: list[TlsQualityVerdict]) -> Verdict:
-    """A domain's 'TLS (NCSC)': every address of every MX host must pass."""
-    outcome = combine(v.verdict.outcome for v in verdicts)
-    reasons = tuple(dict.fromkeys(r for v in verdicts for r in v.verdict.reasons))
-    return Verdict(CHECK, outcome, reasons)
+def judge_address_tls(probe: SmtpObservation | None, starttls: Verdict) -> Verdict:
+    """An address's TLS (NCSC): without a working STARTTLS there is no TLS to judge, and
+    the address fails or is not testable as STARTTLS says; else its assessment decides."""
+    if starttls.outcome is not CheckOutcome.PASS:
+        return Verdict(CHECK, starttls.outcome, starttls.reasons)
+    if probe is None or probe.tls_quality is None:
+        return Verdict(CHECK, CheckOutcome.NOT_TESTABLE, (NOT_ASSESSED,))
+    return judge_tls_quality(probe.tls_quality).verdict
+
+
+def domain_tls_ncsc(addresses: list[tuple[str, str, Verdict]], extra: list[Verdict]) -> Verdict:
+    """A domain's "TLS (NCSC)": every tested address of every MX host must pass. The
+    details name the addresses that decided it and each finding with where it was seen."""
+    outcome = combine([v.outcome for _, _, v in addresses] + [v.outcome for v in extra])
+    reasons = tuple(
+        dict.fromkeys(
+            r
+            for v in [*(v for _, _, v in addresses), *extra]
+            if v.outcome is outcome
+            for r in v.reasons
+        )
+    )
+    findings: dict[tuple[str, str], dict] = {}
+    for host, address, verdict in addresses:
+        for found in verdict.details.get("findings", ()):
+            merged = findings.setdefault(
+                (found["code"], found["level"]), found | {"subjects": [], "addresses": []}
+            )
+            merged["subjects"] = list(dict.fromkeys([*merged["subjects"], *found["subjects"]]))
+            merged["addresses"].append(f"{host} {address}")
+    failing = sorted(
+        f"{host} {address}"
+        for host, address, verdict in addresses
+        if verdict.outcome is outcome and outcome is not CheckOutcome.PASS
+    )
+    details = {"addresses": failing, "findings": list(findings.values())}
+    return Verdict(CHECK, outcome, reasons, details)
+
+
+def finding_as_dict(finding: Finding) -> dict:
+    return {"code": finding.code, "level": finding.level.label, "subjects": list(finding.subjects)}
+
+
+def finding_from_dict(stored: dict) -> Finding:
+    """A finding as the evidence stores it (finding_as_dict), for its explanation."""
+    return Finding(stored["code"], Level[stored["level"].upper()], tuple(stored["subjects"]))
 
 
 def _version_findings(observation: TlsQualityObservation) -> list[Finding]:

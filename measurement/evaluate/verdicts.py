@@ -31,7 +31,7 @@ from measurement.probe.observations import (
 
 log = logging.getLogger(__name__)
 
-METHODOLOGY_VERSION = "2026.2"
+METHODOLOGY_VERSION = "2026.3"
 
 DOMAIN_CHECKS = (
     "mx",
@@ -43,6 +43,9 @@ DOMAIN_CHECKS = (
     "starttls_dane",
     "mta_sts",
     "tls_rpt",
+    "tls_ncsc",
+    "starttls_internetnl",
+    "starttls_dane_internetnl",
 )
 
 PASS = CheckOutcome.PASS
@@ -98,6 +101,9 @@ class DomainVerdicts:
     starttls_dane: Verdict
     mta_sts: Verdict
     tls_rpt: Verdict
+    tls_ncsc: Verdict
+    starttls_internetnl: Verdict
+    starttls_dane_internetnl: Verdict
     mta_sts_mode: str = ""  # enforce, testing, none, or "" without a valid policy
     hosts: tuple[HostVerdict, ...] = ()
     methodology_version: str = METHODOLOGY_VERSION
@@ -187,6 +193,7 @@ def _mx_bogus(observation: DomainObservation, store: pkix.TrustStore, now: datet
     verdicts = {c: Verdict(c, NOT_TESTABLE, ("mx_bogus",)) for c in DOMAIN_CHECKS}
     for check in ("mx", "dnssec", "dane", "dane_end_to_end", "starttls_dane"):
         verdicts[check] = Verdict(check, FAIL, ("mx_bogus",))
+    verdicts["starttls_dane_internetnl"] = Verdict("starttls_dane_internetnl", FAIL, ("mx_bogus",))
     verdicts["dane_rollover"] = Verdict("dane_rollover", FAIL, ("dane_failed",))
     verdicts["tls_rpt"] = tlsrpt.judge_tls_rpt(observation.tls_rpt)
     verdicts["mta_sts"], mode = domain_checks.mta_sts_without_hosts(
@@ -245,7 +252,9 @@ def _judge_hosts(
         )
     extra = [Verdict("host", NOT_TESTABLE, ("host_not_resolved",))] if missing else []
     starttls = domain_checks.domain_starttls(hosts, extra)
+    tls_ncsc = domain_checks.domain_tls_ncsc(hosts, extra)
     dane_verdict = _domain_dane(hosts, extra)
+    starttls_dane = domain_checks.starttls_dane(starttls, dane_verdict)
     answer = observation.mx.answer
     mta_sts, mode = mtasts.judge_mta_sts(
         observation.mta_sts,
@@ -262,9 +271,12 @@ def _judge_hosts(
         dane=dane_verdict,
         dane_end_to_end=domain_checks.dane_end_to_end(dane_verdict, answer, hosts),
         dane_rollover=domain_checks.dane_rollover(dane_verdict, hosts),
-        starttls_dane=domain_checks.starttls_dane(starttls, dane_verdict),
+        starttls_dane=starttls_dane,
         mta_sts=mta_sts,
         tls_rpt=tlsrpt.judge_tls_rpt(observation.tls_rpt),
+        tls_ncsc=tls_ncsc,
+        starttls_internetnl=domain_checks.internetnl_reading(starttls, tls_ncsc),
+        starttls_dane_internetnl=domain_checks.internetnl_reading(starttls_dane, tls_ncsc),
         mta_sts_mode=mode,
         hosts=tuple(hosts),
         judged_at=now,

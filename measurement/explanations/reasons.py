@@ -3,28 +3,20 @@ to publish where we can compute it.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from measurement.explanations.certificate_texts import CERTIFICATE_TEXTS
 from measurement.explanations.dane_texts import DANE_TEXTS
+from measurement.explanations.explanation import Explanation
 from measurement.explanations.mx_texts import MX_TEXTS
 from measurement.explanations.policy_texts import POLICY_TEXTS
 from measurement.explanations.records import record_for
 from measurement.explanations.starttls_texts import STARTTLS_TEXTS
+from measurement.explanations.tls_texts import TLS_TEXTS, explain_tls_finding
 
-
-@dataclass(frozen=True)
-class Explanation:
-    title: str  # what is wrong
-    why: str  # why it matters
-    fix: str  # how to fix it
-    record: str = ""  # the exact record or file to publish, when computable
-
-
-_TEXTS = MX_TEXTS | STARTTLS_TEXTS | DANE_TEXTS | CERTIFICATE_TEXTS | POLICY_TEXTS
+_TEXTS = MX_TEXTS | STARTTLS_TEXTS | DANE_TEXTS | CERTIFICATE_TEXTS | POLICY_TEXTS | TLS_TEXTS
 REASONS = frozenset(_TEXTS)
 
 
@@ -36,6 +28,8 @@ def explain(reason: str, context: Mapping[str, Any] | None = None) -> Explanatio
     under "evidence" (with "check") supplies publish and mx_hosts when they are absent.
     """
     context = _with_evidence(context or {})
+    if (finding := explain_tls_finding(reason, context)) is not None:
+        return finding  # with what was seen and the exact configuration lines
     code, _sep, argument = reason.partition(":")  # "certificate_extension_rejected:<name>"
     title, why, fix = _TEXTS.get(
         code,
@@ -61,6 +55,8 @@ def _with_evidence(context: Mapping[str, Any]) -> Mapping[str, Any]:
         (verdicts.get("dane") or {}).get("details", {}).get("publish", [])
     )
     filled.setdefault("publish", publish)
+    tls = (verdicts.get("tls_ncsc") or {}).get("details") or {}
+    filled.setdefault("findings", tls.get("findings", ()))
     return filled
 
 
@@ -77,6 +73,7 @@ def explain_stored(verdicts: Mapping[str, Any]) -> dict[str, list[Explanation]]:
             "domain": domain,
             "mx_hosts": mx_hosts,
             "publish": details.get("publish", ()),
+            "findings": details.get("findings", ()),
             "mta_sts_mode": verdicts.get("mta_sts_mode", ""),
         }
         result[check] = [explain(reason, context) for reason in stored["reasons"]]

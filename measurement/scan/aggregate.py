@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from measurement.evaluate import compliance
+from measurement.evaluate import compliance, readings
 from measurement.models import (
     CHECKS,
     SIDE_BY_SIDE,
@@ -37,17 +37,21 @@ Rows = dict[tuple[str, str], dict[str, int]]  # (sector, check) -> counts
 
 def sector_counts(scan: Scan, version: str) -> Rows:
     """Per (sector, check) the counts of one scan under one methodology version, as
-    measurement.scan.store stores them in SectorAggregate rows."""
-    results = DomainResult.objects.judged().filter(scan=scan, methodology_version=version)
+    measurement.scan.store stores them in SectorAggregate rows; a reading's version
+    (evaluate/readings.py) counts some checks from other verdict columns."""
+    results = DomainResult.objects.judged().filter(
+        scan=scan, methodology_version=readings.judged_version(version)
+    )
+    columns = {check: readings.column_of(check, version) for check in CHECKS}
     rows: Rows = defaultdict(_empty)
-    _count_outcomes(results, rows)
-    _count_organisations(results, rows)
+    _count_outcomes(results, rows, columns)
+    _count_organisations(results, rows, columns)
     _count_testing_mode(results, rows)
     _count_side_by_side(results, rows)
     return rows
 
 
-def _count_outcomes(results, rows: Rows) -> None:
+def _count_outcomes(results, rows: Rows, columns: dict[str, str]) -> None:
     """One pass over the results for every check's outcomes: a query per check and
     outcome took most of the time a scan spends finishing."""
     outcomes = {
@@ -58,7 +62,7 @@ def _count_outcomes(results, rows: Rows) -> None:
     }
     counts = results.values("sector").annotate(
         **{
-            alias: Count("id", filter=Q(**{check: outcome}))
+            alias: Count("id", filter=Q(**{columns[check]: outcome}))
             for alias, (check, outcome, _) in outcomes.items()
         }
     )
@@ -68,12 +72,12 @@ def _count_outcomes(results, rows: Rows) -> None:
                 rows[(row["sector"], check)][field] += row[alias]
 
 
-def _count_organisations(results, rows: Rows) -> None:
+def _count_organisations(results, rows: Rows, columns: dict[str, str]) -> None:
     """Organisations measured and compliant: the one rule of evaluate.compliance."""
     per_check = {check: (f"p{n}", f"f{n}") for n, check in enumerate(CHECKS)}
     per_org = results.values("sector", "organisation").annotate(
         **{
-            name: Count("id", filter=Q(**{check: outcome}))
+            name: Count("id", filter=Q(**{columns[check]: outcome}))
             for check, names in per_check.items()
             for name, outcome in zip(names, (Outcome.PASS, Outcome.FAIL), strict=True)
         }

@@ -7,6 +7,7 @@ DomainResult rows beside the old ones; they never become a domain's latest resul
 
 from django.utils import timezone
 
+from measurement.evaluate import readings
 from measurement.models import DomainResult, HostResult, Scan
 from measurement.probe.engine import assemble
 from measurement.probe.observations import DomainObservation, SmtpObservation, from_json
@@ -47,7 +48,8 @@ def rejudge(scan: Scan, methodology_version: str) -> int:
                 )
             )
         store.store_rejudged(judged)
-    store.store_aggregates(scan, methodology_version)
+    for version in readings.versions(methodology_version):
+        store.store_aggregates(scan, version)
     return len(ids)
 
 

@@ -17,6 +17,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from measurement.checksum import checksum_of_results
+from measurement.evaluate import readings
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION
 from measurement.models import (
     VERDICT_COLUMNS,
@@ -252,7 +253,8 @@ def finish(scan_id: int) -> tuple[Scan, bool]:
         scan = Scan.objects.select_for_update().get(pk=scan_id)
         if scan.status == Scan.Status.FINISHED:
             return scan, False
-        store_aggregates(scan, scan.methodology_version)
+        for version in readings.versions(scan.methodology_version):
+            store_aggregates(scan, version)
         scan.status = Scan.Status.FINISHED
         scan.finished_at = timezone.now()
         if scan.kind == Scan.Kind.ROUND:

@@ -75,6 +75,7 @@ def test_every_endpoint_answers_as_the_document_says(client, cast, full_scan, do
         ("/api/v1/sectors/", None),
         ("/api/v1/sectors/", {"scan": cast.round.pk}),
         ("/api/v1/sectors/", {"scan": full_scan.pk}),
+        ("/api/v1/sectors/", {"scan": cast.round.pk, "reading": "internetnl"}),
         ("/api/v1/scans/", None),
         ("/api/v1/scans/", {"kind": "full"}),
         (f"/api/v1/scans/{full_scan.pk}/", None),
@@ -100,6 +101,7 @@ def test_errors_are_problem_details_as_documented(client, cast, document):
         ("/api/v1/organisations/", {"sector": "nope"}, 400),
         ("/api/v1/scans/", {"kind": "weekly"}, 400),
         ("/api/v1/sectors/", {"scan": "abc"}, 400),
+        ("/api/v1/sectors/", {"reading": "strict"}, 400),
     ):
         problem = _validated(client, openapi, url, params, status)
         assert problem["status"] == status and problem["type"] == "about:blank"

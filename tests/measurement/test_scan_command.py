@@ -66,7 +66,10 @@ def test_streaming_batches_share_a_provider_probe_instead_of_probing_it_again(
         assert door.stream_batch(scan.pk, [second], "batch-2") == 1
     provider = scan.host_results.get()  # one row: mx.hosting.example
     assert provider.claimed_by == "batch-1"
-    assert len([r for r in ours(lab.connection_log(), source) if r.server == provider.address]) == 1
+    # The probe and its TLS quality assessment, by batch-1 only.
+    connections = [r for r in ours(lab.connection_log(), source) if r.server == provider.address]
+    assert provider.tls_quality["connections"] > 0
+    assert len(connections) == 1 + provider.tls_quality["connections"]
     assert set(scan.domain_results.values_list("dane", flat=True)) == {"pass"}
     assert len(forks) == (2 if observer == "fork" else 0)
     scan.refresh_from_db()

@@ -22,6 +22,9 @@ CHECK_LABELS = {
     "starttls_dane": "STARTTLS en DANE",
     "mta_sts": "MTA-STS",
     "tls_rpt": "TLS-RPT",
+    "tls_ncsc": "TLS (NCSC)",
+    "starttls_internetnl": "STARTTLS (lezing Internet.nl)",
+    "starttls_dane_internetnl": "STARTTLS en DANE (lezing Internet.nl)",
 }
 
 

@@ -5,6 +5,7 @@ from measurement.evaluate.verdicts import (
     DOMAIN_CHECKS,
 )
 from measurement.probe.observations import (
+    AcceptedSuite,
     DnsAnswer,
     DnssecStatus,
     DomainObservation,
@@ -14,6 +15,7 @@ from measurement.probe.observations import (
     MxObservation,
     Outcome,
     SmtpObservation,
+    TlsQualityObservation,
     TlsRptObservation,
 )
 from tests.measurement.evaluate.test_dane import record_for
@@ -76,12 +78,26 @@ def outcomes(verdicts):
     return {check: verdicts.verdict(check).outcome for check in DOMAIN_CHECKS}
 
 
+def good_tls_quality(name, address):
+    """A TLS (NCSC) assessment that finds nothing: TLS 1.3 with the good suites only."""
+    return TlsQualityObservation(
+        host=name,
+        address=address,
+        outcome=Outcome.OK,
+        versions=("TLSv1.3",),
+        refused_versions=("TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3", "SSLv2"),
+        suites=(AcceptedSuite("TLSv1.3", "TLS_AES_256_GCM_SHA384", "X25519"),),
+        connections=9,
+    )
+
+
 def fully_secured_domain(pki):
     """One MX with a matching 3 1 1 record and a next-key record: everything passes."""
     records = (record_for(pki.leaf), record_for(pki.leaf_next_key))
+    quality = good_tls_quality("mx1.example.nl", "192.0.2.1")
     return domain_observation(
         [host("mx1.example.nl", "192.0.2.1", records)],
-        [probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf))],
+        [probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf), tls_quality=quality)],
         mta_sts=MtaStsObservation(
             domain=DOMAIN,
             txt=answer(f"_mta-sts.{DOMAIN}", "TXT", "v=STSv1; id=2026"),

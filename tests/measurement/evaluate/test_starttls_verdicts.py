@@ -27,7 +27,7 @@ def test_a_fully_secured_domain_passes_every_check(dane_domain, store):
     verdicts = judge_domain(dane_domain, trust_store=store, now=NOW)
     assert outcomes(verdicts) == dict.fromkeys(DOMAIN_CHECKS, PASS)
     assert verdicts.mta_sts_mode == "enforce"
-    assert verdicts.methodology_version == METHODOLOGY_VERSION == "2026.2"
+    assert verdicts.methodology_version == METHODOLOGY_VERSION == "2026.3"
 
 
 def test_a_timeout_is_not_counted_as_missing_starttls(pki, store):

@@ -14,8 +14,14 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from lab import pki
 from measurement.evaluate import tls_quality as q
 from measurement.evaluate.ncsc_tables import Level
+from measurement.evaluate.outcomes import CheckOutcome, Verdict
 from measurement.evaluate.tls_advice import fix_lines
-from measurement.probe.observations import AcceptedSuite, Outcome, TlsQualityObservation
+from measurement.probe.observations import (
+    AcceptedSuite,
+    Outcome,
+    SmtpObservation,
+    TlsQualityObservation,
+)
 from tests.measurement.evaluate.conftest import make_certificate
 
 CA = make_certificate("Test CA", ca=True)
@@ -123,12 +129,31 @@ def test_nothing_seen_is_not_testable_and_an_unfinished_assessment_only_fails_on
     assert "tls_incomplete" in cut_short.verdict.reasons
 
 
-def test_a_domain_passes_only_when_every_address_passes():
-    good, bad = judged(), judged(versions=("TLSv1.3", "TLSv1"))
-    assert q.combine_addresses([good, good]).outcome == "pass"
-    combined = q.combine_addresses([good, bad])
+def test_a_domain_passes_only_when_every_address_passes_and_names_where_each_finding_is():
+    good, bad = judged().verdict, judged(versions=("TLSv1.3", "TLSv1")).verdict
+    both_good = [("mx1.example.nl", "192.0.2.1", good), ("mx2.example.nl", "192.0.2.2", good)]
+    assert q.domain_tls_ncsc(both_good, []).outcome == "pass"
+    combined = q.domain_tls_ncsc([both_good[0], ("mx2.example.nl", "192.0.2.2", bad)], [])
     assert combined.outcome == "fail"
     assert combined.reasons == ("tls_version_insufficient",)
+    assert combined.details["addresses"] == ["mx2.example.nl 192.0.2.2"]
+    [finding] = [f for f in combined.details["findings"] if f["code"] == q.VERSION]
+    assert finding["subjects"] == ["TLSv1"] and finding["addresses"] == ["mx2.example.nl 192.0.2.2"]
+    assert q.finding_from_dict(finding) == q.Finding(q.VERSION, Level.INSUFFICIENT, ("TLSv1",))
+
+
+def test_without_starttls_there_is_no_tls_to_judge_and_an_unassessed_address_is_not_testable():
+    no_starttls = Verdict("starttls", CheckOutcome.FAIL, ("starttls_not_offered",))
+    assert q.judge_address_tls(None, no_starttls) == Verdict(
+        q.CHECK, CheckOutcome.FAIL, ("starttls_not_offered",)
+    )
+    works = Verdict("starttls", CheckOutcome.PASS)
+    probe = SmtpObservation("mx.example.nl", "192.0.2.1", Outcome.OK, tls_version="TLSv1.3")
+    assert q.judge_address_tls(probe, works).reasons == (q.NOT_ASSESSED,)
+    assessed = dataclasses.replace(
+        probe, tls_quality=dataclasses.replace(GOOD, versions=("TLSv1",))
+    )
+    assert q.judge_address_tls(assessed, works).outcome is CheckOutcome.FAIL
 
 
 def test_the_fix_lines_name_what_was_found_for_postfix_and_exchange():

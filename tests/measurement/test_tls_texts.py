@@ -5,7 +5,7 @@ from django.utils import translation
 
 from measurement.evaluate import tls_quality as q
 from measurement.evaluate.ncsc_tables import Level
-from measurement.tls_explanations import explain_finding
+from measurement.explanations.tls_texts import explain_finding
 
 
 @pytest.mark.parametrize("code", q.FINDING_CODES)

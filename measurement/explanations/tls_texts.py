@@ -1,15 +1,22 @@
 """What each TLS (NCSC) finding means and how to fix it, Dutch first, English via i18n.
 
 The exact configuration lines come from measurement/evaluate/tls_advice.py; this module
-adds the words around them, as measurement/explanations.py does for the other checks.
+adds the words around them. A finding's reason ("tls_version_insufficient") is explained
+with what the scan saw (the findings stored in the tls_ncsc verdict's details) and the
+Postfix and Exchange lines that fix it.
 """
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from measurement.evaluate import tls_quality as q
 from measurement.evaluate.ncsc_tables import GUIDELINES_VERSION, Level
 from measurement.evaluate.tls_advice import fix_lines
-from measurement.explanations import Explanation
+from measurement.explanations.explanation import Explanation
+from measurement.explanations.sentences import FIX_RETRY, WHY_NOT_TESTABLE
+from measurement.probe.observations import Outcome
 
 LEVEL_NAMES = {
     Level.GOOD: _("goed"),
@@ -101,3 +108,50 @@ def explain_finding(finding: q.Finding) -> Explanation:
         fix=str(fix),
         record=record,
     )
+
+
+def explain_tls_finding(reason: str, context: Mapping[str, Any]) -> Explanation | None:
+    """A finding's reason explained with what was seen (the context's stored findings),
+    or None when the reason is no finding."""
+    finding = _FINDING_REASONS.get(reason)
+    if finding is None:
+        return None
+    for stored in context.get("findings") or ():
+        if f"{stored.get('code')}_{stored.get('level')}" == reason:
+            finding = q.finding_from_dict(stored)
+            break
+    return explain_finding(finding)
+
+
+_FINDING_REASONS = {
+    f"{code}_{level.label}": q.Finding(code, level, ())
+    for code in q.FINDING_CODES
+    for level in (Level.PHASE_OUT, Level.INSUFFICIENT)
+}
+_NOT_SEEN = _("De TLS-configuratie kon niet worden beoordeeld")
+TLS_TEXTS: dict[str, tuple[Any, Any, Any]] = (
+    {
+        reason: (_TEXTS[finding.code][0], _TEXTS[finding.code][1], _TEXTS[finding.code][2])
+        for reason, finding in _FINDING_REASONS.items()
+    }
+    | {
+        q.INCOMPLETE: (
+            _("De beoordeling van de TLS-configuratie is niet afgemaakt"),
+            _(
+                "Na het maximum van 30 verbindingen waren niet alle onderdelen getest; een "
+                "niet-getest onderdeel kan onvoldoende zijn."
+            ),
+            FIX_RETRY,
+        ),
+        q.NOT_ASSESSED: (
+            _("De TLS-configuratie is in deze meting niet beoordeeld"),
+            _("Deze meting beoordeelde de TLS-configuratie van dit adres niet."),
+            _("De volgende meetronde beoordeelt haar."),
+        ),
+    }
+    | {
+        f"tls_{outcome.value}": (_NOT_SEEN, WHY_NOT_TESTABLE, FIX_RETRY)
+        for outcome in Outcome
+        if outcome is not Outcome.OK
+    }
+)
