@@ -27,8 +27,6 @@ DOMAIN_CHECKS: tuple[tuple[str, str], ...] = (
     ("mta_sts", _("MTA-STS")),
     ("tls_rpt", _("TLS-RPT")),
     ("tls_ncsc", _("TLS (NCSC)")),
-    ("starttls_internetnl", _("STARTTLS (lezing Internet.nl)")),
-    ("starttls_dane_internetnl", _("STARTTLS en DANE (lezing Internet.nl)")),
 )
 # Checks shown per organisation in the sector table (status per standard).
 TABLE_CHECKS = ("starttls", "dane", "starttls_dane", "mta_sts", "tls_rpt", "dnssec", "tls_ncsc")
