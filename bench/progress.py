@@ -7,8 +7,9 @@ postgres://postgres@127.0.0.1:5432/bench_progress) with bench/dashboard.py's yea
 weekly scans, marks five of them as measurement rounds (weeks 0, 13, 26, 39 and the
 last), then prints the median server time of 20 requests (Django's test Client, in
 process) for the overview, a sector page, the provider index and pages, the round
-comparison and its CSV, the report page, and the time of three report PDFs, with how
-busy the machine was meanwhile. Targets (issue 17): pages < 100 ms median, PDF < 5 s.
+comparison and its CSV, the report page, and the time to make the report PDF (cache
+cleared) and to serve it again, with how busy the machine was meanwhile. Targets (issue
+17): pages < 100 ms median, PDF < 5 s.
 """
 
 import argparse
@@ -92,15 +93,26 @@ def main() -> None:
     for label, url in pages.items():
         first, ms, size = bench_dashboard.median_ms(client, url)
         print(f"  {label:52s} {ms:7.1f} ms {first:6.1f} ms  {size / 1024:.0f} KiB")
+    print(report_pdf_times(client, rounds[-1]) + busy.stop())
+
+
+def report_pdf_times(client, scan) -> str:
+    """The report PDF made from scratch (cache cleared), then served from the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    t0 = time.perf_counter()
+    response = client.get(f"/rapport/{scan.pk}.pdf")
+    made = time.perf_counter() - t0
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
-        response = client.get(f"/rapport/{rounds[-1].pk}.pdf")
-        times.append(time.perf_counter() - t0)
-        assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    print(
-        f"yearly report PDF: median {statistics.median(times):.2f} s of 3 "
-        f"({len(response.content) / 1024:.0f} KiB; target < 5 s){busy.stop()}"
+        client.get(f"/rapport/{scan.pk}.pdf")
+        times.append((time.perf_counter() - t0) * 1000)
+    return (
+        f"yearly report PDF: made in {made:.2f} s ({len(response.content) / 1024:.0f} KiB; "
+        f"target < 5 s), then from the cache: median {statistics.median(times):.1f} ms of 3"
     )
 
 

@@ -4,6 +4,7 @@ PDF) and the mail providers."""
 from pathlib import Path
 from urllib.parse import urlparse
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_safe
 
 from dashboard import charts, export_format, mailproviders, progress, queries, trends
 from measurement.models import SIDE_BY_SIDE, Scan, Sector
+
+REPORT_CACHE_SECONDS = 24 * 3600
 
 
 def _round(value: str, default: Scan | None) -> Scan | None:
@@ -163,17 +166,30 @@ def static_fetcher(url: str, *args, **kwargs):
     return URLFetcherResponse(url, data, headers={"Content-Type": mime})
 
 
-@require_safe
-def report_pdf(request: HttpRequest, scan_id: int) -> HttpResponse:
-    """The report rendered by WeasyPrint from the same template, with the print styles."""
+def _report_pdf_bytes(request: HttpRequest, scan: Scan) -> bytes:
     from weasyprint import HTML
 
-    scan = _report_scan(scan_id)
     html = render_to_string(
         "dashboard/report.html", {**_report_context(scan), "pdf": True}, request
     )
     base = request.build_absolute_uri("/")
-    pdf = HTML(string=html, base_url=base, url_fetcher=static_fetcher).write_pdf()
+    return HTML(string=html, base_url=base, url_fetcher=static_fetcher).write_pdf()
+
+
+@require_safe
+def report_pdf(request: HttpRequest, scan_id: int) -> HttpResponse:
+    """The report rendered by WeasyPrint from the same template, with the print styles.
+
+    A finished scan's results do not change (re-judging adds a methodology version), so
+    its PDF is made once per scan, version, language and host (the PDF's links are
+    absolute) and then served from the cache for a day.
+    """
+    scan = _report_scan(scan_id)
+    key = (
+        f"dashboard:report-pdf:{scan.pk}:{scan.methodology_version}:{get_language()}:"
+        f"{request.get_host()}"
+    )
+    pdf = cache.get_or_set(key, lambda: _report_pdf_bytes(request, scan), REPORT_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"voortgangsrapportage-{scan.pk}-{get_language()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -62,7 +62,8 @@ def organisation_rows(rows: list[OrganisationRow], checks: tuple[str, ...]) -> S
 
 
 def trend_rows(rows: list[dict]) -> SafeString:
-    """The <tr> elements of a trend chart's data table: date (round marked), then figures."""
+    """The <tr> elements of a trend chart's data table: date (a round's row marked, and
+    class "round": on paper only the rounds are printed), then figures."""
     nt = escape(_("n.t."))
     separator = get_format("DECIMAL_SEPARATOR")
     parts = []
@@ -72,7 +73,8 @@ def trend_rows(rows: list[dict]) -> SafeString:
             f"<td>{_pct(f.percentage, separator)} {_counts(f, nt)}</td>"
             for f in (*row["figures"], *row["sectors"])
         )
-        parts.append(f'<tr><th scope="row">{escape(row["date"])}{badge}</th>{cells}</tr>')
+        kind = ' class="round"' if row["round"] else ""
+        parts.append(f'<tr{kind}><th scope="row">{escape(row["date"])}{badge}</th>{cells}</tr>')
     return mark_safe("\n".join(parts))  # noqa: S308  every value above is escaped
 
 

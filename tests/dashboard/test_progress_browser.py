@@ -99,9 +99,15 @@ def test_the_report_prints_without_the_site_and_downloads_as_a_pdf(
     from pypdf import PdfReader
 
     page.goto(_url(live_server, "/rapport/{round}/", progress_cast))
+    page.locator(".data-table summary").first.click()  # Chromium prints a closed one closed
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
     assert page.locator("#summary").is_visible() and page.locator("#method").is_visible()
+    # the trend tables on paper: the rounds' rows only, with a note that says so
+    table = page.locator(".data-table").first
+    assert table.locator("tbody tr.round").first.is_visible()
+    assert not table.locator("tbody tr:not(.round)").first.is_visible()
+    assert table.locator(".print-only").is_visible()
     page.emulate_media(media="screen")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download als PDF").click()

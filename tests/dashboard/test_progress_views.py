@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from tests.dashboard.progress_cast import build_progress_cast
 
@@ -96,6 +97,22 @@ def test_the_report_pdf_opens_with_its_pages_charts_and_checksum(client, scans):
     assert "Voortgangsrapportage Tweede meting 2026" in text
     assert "Samenvatting" in text and "cd" * 16 in text.replace("\n", "")
     assert "Mailbeveiliging overheid" not in text.split("\n")[0]  # no site header in print
+
+
+def test_a_rounds_report_pdf_is_made_once_per_language_and_then_served_from_the_cache(
+    client, scans, monkeypatch
+):
+    from dashboard import progress_views
+
+    made = []
+    make = progress_views._report_pdf_bytes
+    monkeypatch.setattr(progress_views, "_report_pdf_bytes", lambda *a: made.append(1) or make(*a))
+    url = reverse("dashboard:report_pdf", args=[scans[2].pk])
+    first, again = client.get(url), client.get(url)
+    assert first.content == again.content and len(made) == 1
+    english = client.get("/en" + url)
+    assert english.content != first.content and len(made) == 2
+    assert "Progress report" in PdfReader(io.BytesIO(english.content)).pages[0].extract_text()
 
 
 def test_the_provider_pages_name_who_would_fix_what(client, scans, settings):
