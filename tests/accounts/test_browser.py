@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from tests.accounts.conftest import PASSWORD, make_people
-from tests.dashboard.test_browser import AXE, browser, live_server, page  # noqa: F401
+from tests.dashboard.test_browser import AXE, SIDEWAYS, browser, live_server, page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "een-nieuw-wachtwoord-voor-de-browser"
@@ -98,3 +98,21 @@ def test_the_account_pages_have_no_serious_accessibility_violations(
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_the_account_pages_fit_a_390_pixel_phone(browser, live_server, live_people):
+    own = f"/account/organisatie/{live_people.a.slug}/"
+    visits = {
+        live_people.beheerder_a.username: ["/account/", own, f"/en{own}"],
+        live_people.staff.username: ["/account/beoordelen/", own],
+    }
+    for username, paths in visits.items():
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        try:
+            log_in(page, live_server.url, username, PASSWORD)
+            for path in paths:
+                assert page.goto(live_server.url + path).status == 200, path
+                assert (path, page.evaluate(SIDEWAYS)) == (path, [])
+        finally:
+            context.close()
