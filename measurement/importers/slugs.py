@@ -14,15 +14,14 @@ def unique_slug(name: str, organisation_type: str, abbreviation: str, taken: set
     so links stay valid.
     """
     base = slugify(name)[:_BASE_MAX_LENGTH].strip("-") or "organisatie"
-    candidates = [base]
-    for extra in (organisation_type, abbreviation):
+    if base not in taken:
+        taken.add(base)
+        return base
+    for extra in (organisation_type, abbreviation):  # slugified only when needed (speed)
         suffix = slugify(extra)[:_BASE_MAX_LENGTH].strip("-")
-        if suffix:
-            candidates.append(f"{base}-{suffix}")
-    for candidate in candidates:
-        if candidate not in taken:
-            taken.add(candidate)
-            return candidate
+        if suffix and f"{base}-{suffix}" not in taken:
+            taken.add(f"{base}-{suffix}")
+            return f"{base}-{suffix}"
     number = 2
     while f"{base}-{number}" in taken:
         number += 1
