@@ -281,7 +281,10 @@ def _run(kind: str, path: Path, runs: int = 2) -> None:
     size = path.stat().st_size / 2**20
     print(f"{kind} {path.name} ({size:.1f} MB):", flush=True)
     first = _machine()
-    subprocess.run([sys.executable, __file__, "child", kind, str(path), str(runs)], check=True)
+    # In ROOT: Celery's Django fix-up puts the working directory first on sys.path, so
+    # from anywhere else BENCH_ROOT's code would not be the code that runs.
+    command = [sys.executable, str(Path(__file__).resolve()), "child", kind, str(path), str(runs)]
+    subprocess.run(command, check=True, cwd=ROOT)
     busy, total = (now - then for now, then in zip(_machine(), first, strict=True))
     print(f"  (machine {100 * busy / max(total, 1):.0f} % busy meanwhile)")
 
