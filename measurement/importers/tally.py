@@ -43,6 +43,15 @@ class Tally:
         self.skipped.append(row)
 
     def summary(self) -> ImportSummary:
+        """The counts; a file that held no record at all is refused (it stored nothing)."""
+        counted = (*self.organisations.values(), *self.domains.values())
+        if not self.skipped and not any(counted):
+            raise ImportRejected(
+                _(
+                    "Het bestand bevat geen enkele organisatie, eenheid of domein; er is niets "
+                    "geïmporteerd: is dit het goede bestand en het goede --format?"
+                )
+            )
         return ImportSummary(
             organisations=Counts(**self.organisations),
             domains=Counts(**self.domains),

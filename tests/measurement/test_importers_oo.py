@@ -303,3 +303,22 @@ def test_parents_and_ministries_link_the_same_whatever_the_batch_boundaries(batc
     assert links == {"1002": "1001", "1003": "1002", "2003": "2002", "3002": "3001"}
     ministries = Organisation.objects.filter(ministry__register_id="2002")
     assert set(ministries.values_list("name", flat=True)) == {"Logius", "Kiesraad"}
+
+
+EMPTY_OO = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<p:overheidsorganisaties '
+    'xmlns:p="https://organisaties.overheid.nl/static/schema/oo/export/2.6.13">'
+    "<p:organisaties>{filler}</p:organisaties></p:overheidsorganisaties>"
+)
+
+
+@pytest.mark.django_db
+def test_an_export_without_any_organisation_is_refused_however_large(tmp_path):
+    # The right root and namespace, a megabyte of elements that are no organisation.
+    filler = "<p:opmerking>geen organisatie</p:opmerking>" * 25_000
+    path = tmp_path / "exportOO.xml"
+    path.write_text(EMPTY_OO.format(filler=filler), encoding="utf-8")
+    for flags in ((), ("--skip-invalid",)):
+        with pytest.raises(CommandError, match="geen enkele organisatie"):
+            run("--format", "oo-xml", *flags, str(path))
+    assert not Organisation.objects.exists()

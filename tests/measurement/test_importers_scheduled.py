@@ -66,3 +66,12 @@ def test_staff_see_each_run_and_its_skipped_rows_in_the_admin(client):
     assert listed.status_code == 200 and "rio-xml" in listed.text
     shown = client.get(reverse("admin:measurement_importrun_change", args=[run.pk]))
     assert shown.status_code == 200 and "Stichting Zonder TOOI" in shown.text
+
+
+def test_a_csv_with_only_its_header_is_a_failed_run_that_changes_nothing(tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_text("organisation,sector,domain\n", encoding="utf-8")
+    run = scheduled_import("csv", str(path))
+    assert not run.succeeded
+    assert "geen enkele organisatie" in run.error
+    assert not Domain.objects.exists()
