@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#000000", "#CC79A7", "#8C6D00", "#5A5A5A")
+LABEL_GAP = 12  # px between two series' end labels in a line chart
 MARKERS = ("circle", "square", "diamond", "triangle", "circle-open", "square-open", "cross")
 OUTCOME_COLOURS = {
     "pass": "#0072B2",
@@ -107,7 +108,8 @@ def line_chart(
     (a round's name), set at alternating heights so that neighbours do not collide.
     """
     longest = max((len(item.label) for item in series), default=8)
-    left, right, top, bottom = 44, min(150, 26 + 6 * longest), 16, 40
+    # the end labels: about 7 px a character at 11 px (capitals: "STARTTLS and DANE")
+    left, right, top, bottom = 44, min(180, 26 + 7 * longest), 16, 40
     names = mark_label if isinstance(mark_label, list) else [mark_label] * len(marked)
     top += 12 if isinstance(mark_label, list) else 0
     plot = _Plot(left, top, width - left - right, height - top - bottom, max(len(x_labels), 1))
@@ -119,9 +121,10 @@ def line_chart(
     for number, (index, name) in enumerate(zip(marked, names, strict=False)):
         parts.append(_mark(plot.x_at(index), top, plot.height, name, number, left + plot.width))
     parts += _x_axis_labels(plot, x_labels)
-    label_slots: list[float] = []
-    for number, item in enumerate(series):
-        parts += _series_line(plot, item, number, label_slots)
+    ends = [_end_y(plot, item) for item in series]
+    label_ys = _label_positions(ends, plot.top, plot.top + plot.height)
+    for number, (item, label_y) in enumerate(zip(series, label_ys, strict=True)):
+        parts += _series_line(plot, item, number, label_y)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  every label above is escaped
 
@@ -156,8 +159,32 @@ def _x_axis_labels(plot: _Plot, x_labels: list[str]) -> list[str]:
     return parts
 
 
-def _series_line(plot: _Plot, item: Series, number: int, label_slots: list[float]) -> list[str]:
-    """One series: its line, its markers and its label at the end (in a free slot)."""
+def _end_y(plot: _Plot, item: Series) -> float | None:
+    """Where a series' line ends (its last value), or None when it has no values."""
+    last = next((value for value in reversed(item.values) if value is not None), None)
+    return None if last is None else plot.y_at(last)
+
+
+def _label_positions(ends: list[float | None], low: float, high: float) -> list[float | None]:
+    """The end labels' heights: each beside its line's end, moved apart by LABEL_GAP where
+    they would overlap, and kept between low and high (the plot's top and bottom), so that
+    no label runs past the chart's edge."""
+    placed: list[list] = []
+    for y, index in sorted((y, i) for i, y in enumerate(ends) if y is not None):
+        floor = placed[-1][0] + LABEL_GAP if placed else low
+        placed.append([max(y, floor), index])
+    ceiling = high
+    for item in reversed(placed):
+        item[0] = min(item[0], ceiling)
+        ceiling = item[0] - LABEL_GAP
+    heights: list[float | None] = [None] * len(ends)
+    for y, index in placed:
+        heights[index] = y
+    return heights
+
+
+def _series_line(plot: _Plot, item: Series, number: int, label_y: float | None) -> list[str]:
+    """One series: its line, its markers and its label at the end (at label_y)."""
     colour = PALETTE[number % len(PALETTE)]
     marker = MARKERS[number % len(MARKERS)]
     points = [
@@ -173,11 +200,8 @@ def _series_line(plot: _Plot, item: Series, number: int, label_slots: list[float
     every = 1 if len(points) <= 16 else max(1, len(points) // 12)
     shown = points[::every] + ([points[-1]] if (len(points) - 1) % every else [])
     parts.extend(_marker(marker, x, y, colour) for x, y in shown)
-    # Direct label at the end of the line, nudged so labels do not overlap.
-    y = points[-1][1]
-    while any(abs(y - taken) < 12 for taken in label_slots):
-        y += 12
-    label_slots.append(y)
+    # Direct label at the end of the line (placed by _label_positions).
+    y = points[-1][1] if label_y is None else label_y
     right = plot.left + plot.width
     parts.append(
         _marker(marker, right + 12, y, colour)

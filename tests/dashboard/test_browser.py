@@ -158,6 +158,17 @@ SIDEWAYS = """() => {
 }"""
 
 
+# A chart's text that runs past its SVG's edges (and so is cut off).
+CLIPPED_LABELS = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+  const box = svg.viewBox.baseVal;
+  return [...svg.querySelectorAll('text')].filter(t => {
+    const b = t.getBBox();
+    return b.x < box.x - 0.5 || b.y < box.y - 0.5 || b.x + b.width > box.x + box.width + 0.5
+      || b.y + b.height > box.y + box.height + 0.5;
+  }).map(t => t.textContent);
+})"""
+
+
 @pytest.mark.parametrize("path", MAIN_PAGES)
 def test_every_page_fits_a_390_pixel_phone_without_sideways_scrolling(
     page, live_server, live_cast, path
@@ -165,6 +176,7 @@ def test_every_page_fits_a_390_pixel_phone_without_sideways_scrolling(
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}{path}")
     assert page.evaluate(SIDEWAYS) == []
+    assert page.evaluate(CLIPPED_LABELS) == []
     assert [e for e in page.errors if "404 (Not Found)" not in e] == []  # the 404 page's own
 
 

@@ -74,3 +74,16 @@ def test_stacked_bars_show_shares_and_an_outline_for_empty_rows():
     assert "75%" in texts and "25%" in texts
     outlines = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == "none"]
     assert len(outlines) == 1
+
+
+def test_a_line_charts_end_labels_stay_apart_and_inside_the_chart():
+    # six sectors ending at 0 %: stacked from the bottom they would run past the edge
+    series = [Series(f"sector {n}", (50.0, 0.0)) for n in range(6)]
+    root = parse(line_chart(series, ["a", "b"], [], "t", "meetronde", height=300))
+    ys = sorted(
+        float(t.get("y"))
+        for t in root.iter("{http://www.w3.org/2000/svg}text")
+        if (t.text or "").startswith("sector ")
+    )
+    assert len(ys) == 6 and ys[-1] + 3 <= 300  # the last baseline and its descent inside
+    assert all(b - a >= 12 for a, b in zip(ys, ys[1:], strict=False))

@@ -9,6 +9,7 @@ import pytest
 from tests.dashboard.progress_cast import build_progress_cast
 from tests.dashboard.test_browser import (  # noqa: F401
     AXE,
+    CLIPPED_LABELS,
     SIDEWAYS,
     browser,
     live_server,
@@ -67,6 +68,7 @@ def test_every_progress_page_fits_a_390_pixel_phone(page, live_server, progress_
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(_url(live_server, path, progress_cast))
     assert page.evaluate(SIDEWAYS) == []
+    assert page.evaluate(CLIPPED_LABELS) == []
     assert page.errors == []
 
 
