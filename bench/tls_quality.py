@@ -44,9 +44,11 @@ from bench.scan import (  # noqa: E402 - after the path is set
 SOURCE = "127.77.19.19"  # the lab's log tells this benchmark's connections apart
 
 
-def assessed_pairs(lab) -> list[tuple[str, str]]:
+def assessed_hosts(lab) -> dict[tuple[str, str], str]:
+    """(host, address) -> fault of the hosts a scan assesses: those that greet ("" and
+    "slow", which waits SLOW_GREETING seconds before each greeting, as postscreen may)."""
     hosts = json.loads((lab.state_dir / "scale" / "hosts.json").read_text())
-    return [(h["name"], h["address"]) for h in hosts if h["fault"] in ("", "slow")]
+    return {(h["name"], h["address"]): h["fault"] for h in hosts if h["fault"] in ("", "slow")}
 
 
 def assessment(gap: float) -> None:
@@ -56,7 +58,8 @@ def assessment(gap: float) -> None:
     from measurement.probe.tls_quality import TlsQualityProbe
 
     lab = running_lab()
-    pairs = assessed_pairs(lab)
+    faults = assessed_hosts(lab)
+    pairs = list(faults)
     probe = TlsQualityProbe(
         gap=gap,
         lab_mode=True,
@@ -67,7 +70,7 @@ def assessment(gap: float) -> None:
     async def all_pairs():
         return await asyncio.gather(*(probe.assess(host, address) for host, address in pairs))
 
-    servers = int((lab.state_dir / "servers.pid").read_text())  # the lab's SMTP servers
+    servers = json.loads((lab.state_dir / "servers.pid").read_text())["pid"]  # lab.serve
     machine, lab_cpu0 = MachineCpu(), tree_cpu_seconds(servers)
     cpu0, wall0 = cpu_seconds(resource.RUSAGE_SELF), time.monotonic()
     try:
@@ -81,19 +84,36 @@ def assessment(gap: float) -> None:
     for record in lab.connection_log():
         if record.peer == SOURCE and record.start >= started_log - 1:
             logged[record.server] = logged.get(record.server, 0) + 1
+    print(
+        f"assessment: {len(pairs)} (host, address) pairs, gap {gap} s: wall {wall:.1f} s; "
+        f"{_connections(observations, logged)}; CPU {cpu:.1f} s = "
+        f"{1000 * cpu / max(sum(logged.values()), 1):.2f} ms per handshake; the lab's SMTP "
+        f"servers (one process) {lab_cpu:.1f} s CPU; {_per_kind(observations, faults)}{busy}",
+        flush=True,
+    )
+
+
+def _connections(observations, logged: dict[str, int]) -> str:
     counts = sorted(o.connections for o in observations)
     outcomes: dict[str, int] = {}
     for o in observations:
         outcomes[o.outcome.value] = outcomes.get(o.outcome.value, 0) + 1
-    total = sum(counts)
-    print(
-        f"assessment: {len(pairs)} (host, address) pairs, gap {gap} s: wall {wall:.1f} s; "
+    return (
         f"connections per address min {counts[0]}, median {statistics.median(counts):.0f}, "
-        f"max {counts[-1]}, total {total} (lab log: max {max(logged.values(), default=0)} "
-        f"per address, total {sum(logged.values())}); CPU {cpu:.1f} s = "
-        f"{1000 * cpu / max(total, 1):.2f} ms per handshake; the lab's SMTP servers (one "
-        f"process) {lab_cpu:.1f} s CPU; outcomes {outcomes}{busy}",
-        flush=True,
+        f"max {counts[-1]}, total {sum(counts)} (lab log: max {max(logged.values(), default=0)}"
+        f" per address, total {sum(logged.values())}); outcomes {outcomes}"
+    )
+
+
+def _per_kind(observations, faults: dict) -> str:
+    """The median time one address's assessment took, healthy and slow-greeting hosts."""
+    seconds: dict[str, list[float]] = {}
+    for o in observations:
+        kind = faults[(o.host, o.address)] or "healthy"
+        seconds.setdefault(kind, []).append(o.duration_ms / 1000)
+    return "; ".join(
+        f"{kind} hosts ({len(s)}): median {statistics.median(s):.1f} s per address"
+        for kind, s in seconds.items()
     )
 
 
