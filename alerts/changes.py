@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
 from dashboard.queries import TABLE_CHECKS
+from measurement.evaluate import evidence
+from measurement.evaluate.evidence import HostEvidence
 from measurement.models import DomainResult, Outcome, Scan
 
 WORSE = "worse"
@@ -34,20 +36,20 @@ class Change:
     reason: str  # a reason code of measurement.explanations, or the expiry date (EXPIRING)
 
 
-def _hosts(result: dict) -> list[dict]:
-    return ((result.get("evidence") or {}).get("verdicts") or {}).get("hosts") or []
+def _hosts(result: dict) -> list[HostEvidence]:
+    return evidence.read_verdicts(result.get("evidence")).hosts
 
 
-def _certificates(host: dict) -> set[tuple]:
+def _certificates(host: HostEvidence) -> set[tuple]:
     """Identity of the certificates a host presented: expiry and names."""
     return {
-        (cert.get("not_after"), tuple(cert.get("names") or ()))
-        for address in host.get("addresses") or ()
-        if (cert := address.get("certificate"))
+        (address.certificate.not_after, tuple(address.certificate.names))
+        for address in host.addresses
+        if address.certificate
     }
 
 
-def _expiring(host: dict, at: datetime, days: int) -> str:
+def _expiring(host: HostEvidence, at: datetime, days: int) -> str:
     """The earliest expiry within `days` of `at` (ISO), or ""."""
     soon = [
         not_after
@@ -73,31 +75,37 @@ def changes_between(previous: dict, current: dict, days: int) -> list[Change]:
             )
         )
 
-    before_hosts = {h["host"]: h for h in _hosts(previous)}
+    before_hosts = {h.host: h for h in _hosts(previous)}
     replaced = set()
     for host in _hosts(current):
-        before = before_hosts.get(host["host"])
+        before = before_hosts.get(host.host)
         if before is None:
             continue
-        dane = host.get("dane") or {}
-        if (
-            (before.get("dane") or {}).get("outcome") == Outcome.PASS
-            and dane.get("outcome") == Outcome.FAIL
-            and TLSA_MISMATCH_REASONS & set(dane.get("reasons") or ())
-            and _certificates(host) != _certificates(before)
-        ):
-            replaced.add(host["host"])
-            reason = next(r for r in dane["reasons"] if r in TLSA_MISMATCH_REASONS)
-            change(TLSA_AFTER_NEW_CERTIFICATE, host["host"], reason)
+        if _tlsa_after_new_certificate(before, host):
+            replaced.add(host.host)
+            reason = next(r for r in host.dane.reasons if r in TLSA_MISMATCH_REASONS)
+            change(TLSA_AFTER_NEW_CERTIFICATE, host.host, reason)
         expiry = _expiring(host, current["judged_at"], days)
         if expiry and not _expiring(before, previous["judged_at"], days):
-            change(EXPIRING, host["host"], expiry)
+            change(EXPIRING, host.host, expiry)
     for check in TABLE_CHECKS:
         if previous[check] == Outcome.PASS and current[check] == Outcome.FAIL:
             if replaced and check in ("dane", "starttls_dane"):
                 continue  # said more precisely by the TLSA change above
             change(WORSE, check, next(iter(current["reasons"].get(check) or ()), ""))
     return found
+
+
+def _tlsa_after_new_certificate(before: HostEvidence, host: HostEvidence) -> bool:
+    """DANE passed, and fails now on a TLSA mismatch because the certificate changed."""
+    return (
+        before.dane is not None
+        and before.dane.outcome == Outcome.PASS
+        and host.dane is not None
+        and host.dane.outcome == Outcome.FAIL
+        and bool(TLSA_MISMATCH_REASONS & set(host.dane.reasons))
+        and _certificates(host) != _certificates(before)
+    )
 
 
 def scan_changes(scan: Scan) -> Iterator[Change]:

@@ -48,21 +48,24 @@ def ensure_fresh_database() -> None:
 
 
 def _result(scan, domain, now, dane: str, not_after) -> "DomainResult":  # noqa: F821
+    from measurement.evaluate import evidence
     from measurement.models import DomainResult
 
-    host = {
-        "host": f"mx.{domain.name}",
-        "dane": {"outcome": dane, "reasons": [] if dane == "pass" else ["tlsa_no_match"]},
-        "addresses": [
-            {"certificate": {"not_after": not_after.isoformat(), "names": [f"mx.{domain.name}"]}}
-        ],
-    }
+    reasons = [] if dane == "pass" else ["tlsa_no_match"]
+    certificate = evidence.CertificateEvidence(
+        web_pki_valid=True, names=[f"mx.{domain.name}"], not_after=not_after.isoformat()
+    )
+    host = evidence.HostEvidence(
+        host=f"mx.{domain.name}",
+        dane=evidence.CheckEvidence(outcome=dane, reasons=reasons),
+        addresses=[evidence.AddressEvidence(address="192.0.2.25", certificate=certificate)],
+    )
     checks = dict.fromkeys(("mx", "dnssec", "starttls", "mta_sts", "tls_rpt"), "pass")
     return DomainResult(
         scan=scan, domain=domain, domain_name=domain.name, organisation_id=domain.organisation_id,
         sector="gemeente", methodology_version="bench", judged_at=now, dane=dane,
-        starttls_dane=dane, reasons={"dane": host["dane"]["reasons"]},
-        evidence={"verdicts": {"hosts": [host]}}, **checks,
+        starttls_dane=dane, reasons={"dane": reasons},
+        evidence=evidence.to_builtins({"verdicts": {"hosts": [host]}}), **checks,
     )  # fmt: skip
 
 

@@ -1,12 +1,15 @@
-"""Readable summaries of stored evidence: the leaf certificate, TLSA records, DNS status."""
+"""Readable summaries of what a scan saw, from the probe's own types (read back by the
+one serialiser, measurement.evaluate.evidence): the leaf certificate, TLSA records, the
+DNSSEC status of an answer."""
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+
+from measurement.evaluate.dane import presentation
+from measurement.probe.observations import DnsAnswer, HostObservation, SmtpObservation
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,14 +20,13 @@ class CertificateSummary:
     not_after: datetime | None
 
 
-def leaf_certificate(observation: dict) -> CertificateSummary | None:
-    """The first certificate of a probe's presented chain (base64 DER), or None."""
-    chain = observation.get("chain") if isinstance(observation, dict) else None
-    if not chain or not isinstance(chain, list) or not isinstance(chain[0], str):
+def leaf_certificate(observation: SmtpObservation | None) -> CertificateSummary | None:
+    """The first certificate of a probe's presented chain, or None."""
+    if observation is None or not observation.chain:
         return None
     try:
-        cert = x509.load_der_x509_certificate(base64.b64decode(chain[0]))
-    except (ValueError, binascii.Error):
+        cert = x509.load_der_x509_certificate(observation.chain[0])
+    except ValueError:
         return None
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
@@ -41,36 +43,16 @@ def leaf_certificate(observation: dict) -> CertificateSummary | None:
     )
 
 
-def tlsa_records(host_dns: dict) -> list[str]:
-    """TLSA records in presentation form ("3 1 1 ab12..."), from parsed or raw evidence."""
-    parsed = host_dns.get("tlsa_records") if isinstance(host_dns, dict) else None
-    if isinstance(parsed, list) and parsed:
-        records = []
-        for record in parsed:
-            if not isinstance(record, dict):
-                continue
-            try:
-                data = base64.b64decode(record.get("data", "")).hex()
-            except (ValueError, binascii.Error):
-                data = str(record.get("data", ""))
-            records.append(
-                f"{record.get('usage')} {record.get('selector')} "
-                f"{record.get('matching_type')} {data}"
-            )
-        return records
-    answer = host_dns.get("tlsa") if isinstance(host_dns, dict) else None
-    if isinstance(answer, dict) and isinstance(answer.get("records"), list):
-        return [str(r) for r in answer["records"]]
-    return []
+def tlsa_records(host: HostObservation | None) -> list[str]:
+    """An MX host's TLSA records in presentation form ("3 1 1 ab12..."): as parsed, or as
+    the resolver answered them when none could be parsed."""
+    if host is None:
+        return []
+    if host.tlsa_records:
+        return [presentation(record) for record in host.tlsa_records]
+    return list(host.tlsa.records)
 
 
-def dnssec_status(answer) -> str:
-    """The DNSSEC status of a stored DNS answer (secure, insecure, bogus, indeterminate)."""
-    return str(answer.get("status", "")) if isinstance(answer, dict) else ""
-
-
-def observation(result_evidence: dict) -> dict:
-    """The stored DomainObservation of a result's evidence, or an empty dict."""
-    if isinstance(result_evidence, dict) and isinstance(result_evidence.get("observation"), dict):
-        return result_evidence["observation"]
-    return {}
+def dnssec_status(answer: DnsAnswer | None) -> str:
+    """The DNSSEC status of a DNS answer (secure, insecure, bogus, indeterminate)."""
+    return answer.status.value if answer is not None else ""

@@ -27,6 +27,7 @@ from dashboard.export_format import (
     xlsx_response,
 )
 from dashboard.problems import problem
+from measurement.evaluate import evidence
 from measurement.models import VERDICT_COLUMNS, DomainResult, Organisation, Scan, Sector
 
 FILTERED_MAX_AGE = 300  # the latest scan changes when the next one finishes
@@ -34,19 +35,14 @@ FINISHED_MAX_AGE = 3600  # a finished scan's file changes only when it is re-jud
 
 
 def _mx_hosts(mx) -> str:
-    if not isinstance(mx, list):
-        return ""
-    entries = [e for e in mx if isinstance(e, dict)]
-    return "|".join(f"{e.get('preference', '')} {e.get('host', '')}".strip() for e in entries)
+    return "|".join(f"{e.preference} {e.host}".strip() for e in evidence.read_mx(mx))
 
 
 def _reasons(reasons) -> str:
-    if not isinstance(reasons, dict):
-        return ""
     return "; ".join(
-        f"{check}: {','.join(str(code) for code in codes)}"
-        for check, codes in sorted(reasons.items())
-        if isinstance(codes, list) and codes
+        f"{check}: {','.join(codes)}"
+        for check, codes in sorted(evidence.read_reasons(reasons).items())
+        if codes
     )
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from dashboard.queries import registrable_domain
+from measurement.evaluate import evidence
 from measurement.models import DomainResult, Outcome, Scan
 
 # The big platforms' MX host names (maintained here; add a platform when it shows up).
@@ -103,17 +104,8 @@ _BY_SCAN: OrderedDict[tuple, dict[str, Provider]] = OrderedDict()
 
 
 def _hosts(mx) -> tuple[str, ...]:
-    if not isinstance(mx, list):
-        return ()
-    return tuple(
-        sorted(
-            {
-                str(e["host"]).rstrip(".").lower()
-                for e in mx
-                if isinstance(e, dict) and e.get("host")
-            }
-        )
-    )
+    """The MX host names of a result's stored MX list, lower case, without the root dot."""
+    return tuple(sorted({e.host.rstrip(".").lower() for e in evidence.read_mx(mx) if e.host}))
 
 
 def _compute(scan: Scan) -> dict[str, Provider]:

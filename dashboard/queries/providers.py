@@ -127,9 +127,9 @@ def _providers_portable(scan: Scan, sector: str | None, limit: int) -> list[Prov
         results = results.filter(sector=sector)
     groups: dict[str, dict] = {}
     for result_id, stored, *verdicts in results.values_list(
-        "id", "evidence", *_PROVIDER_CHECKS
+        "id", "evidence__mx", *_PROVIDER_CHECKS
     ).iterator():
-        for entry in evidence.read(stored).mx:
+        for entry in evidence.read_mx(stored):
             host = entry.host.lower()
             if not host:
                 continue

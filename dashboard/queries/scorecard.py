@@ -6,26 +6,29 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from measurement.evaluate import evidence
+from measurement.evaluate import evidence as stored_evidence
 from measurement.models import Domain, DomainResult, HostResult, Organisation
+from measurement.probe.observations import HostObservation, SmtpObservation
 
 
 @dataclass(frozen=True, slots=True)
 class ProbeEvidence:
-    """One probed address of an MX host and what the judgement said about it."""
+    """One probed address of an MX host: the stored row, what the probe saw and what the
+    judgement said about it."""
 
     probe: HostResult
-    verdict: evidence.AddressEvidence | None
+    observation: SmtpObservation | None
+    verdict: stored_evidence.AddressEvidence | None
 
 
 @dataclass(frozen=True, slots=True)
 class HostEvidence:
-    """One MX host of a domain: its DNS evidence, its judgement and its probed addresses."""
+    """One MX host of a domain: its DNS facts, its judgement and its probed addresses."""
 
     preference: int | None
     host: str
-    dns: dict
-    verdict: evidence.HostEvidence | None  # tlsa_status, dane, rollover, addresses
+    dns: HostObservation | None
+    verdict: stored_evidence.HostEvidence | None  # tlsa_status, dane, rollover, addresses
     probes: list[ProbeEvidence]
 
 
@@ -34,29 +37,14 @@ class DomainCard:
     domain: Domain
     result: DomainResult | None
     hosts: list[HostEvidence]
+    evidence: stored_evidence.Evidence = stored_evidence.Evidence()  # the result's, typed
 
 
 def mx_hosts(result: DomainResult | None) -> list[dict]:
     """The MX set of a result's evidence: [{"preference": int, "host": str}], by preference."""
     if result is None:
         return []
-    return evidence.to_builtins(evidence.read(result.evidence).mx_by_preference())
-
-
-def _host_dns(result: DomainResult, host: str) -> dict:
-    """The DNS evidence of one MX host if the evidence holds it (hosts: dict or list)."""
-    evidence = result.evidence if isinstance(result.evidence, dict) else {}
-    hosts = evidence.get("hosts")
-    if hosts is None and isinstance(evidence.get("observation"), dict):
-        hosts = evidence["observation"].get("hosts")  # the stored DomainObservation
-    if isinstance(hosts, dict):
-        found = hosts.get(host)
-        return found if isinstance(found, dict) else {}
-    if isinstance(hosts, list):
-        for entry in hosts:
-            if isinstance(entry, dict) and entry.get("host") == host:
-                return entry
-    return {}
+    return stored_evidence.to_builtins(stored_evidence.read(result.evidence).mx_by_preference())
 
 
 def _probes_by_scan_and_host(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list]:
@@ -82,26 +70,38 @@ def _group_hosts(pairs: set[tuple[int, str]]) -> dict[int, list[str]]:
 def _card(domain: Domain, result: DomainResult | None, probes: dict) -> DomainCard:
     if result is None:
         return DomainCard(domain=domain, result=None, hosts=[])
+    stored = stored_evidence.read(result.evidence)
+    facts = {h.host: h for h in stored.observation.hosts} if stored.observation else {}
     hosts = []
-    stored = evidence.read(result.evidence)
     for entry in stored.mx_by_preference():
         verdict = stored.verdicts.host(entry.host)
         hosts.append(
             HostEvidence(
                 preference=entry.preference,
                 host=entry.host,
-                dns=_host_dns(result, entry.host),
+                dns=facts.get(entry.host),
                 verdict=verdict,
                 probes=[
-                    ProbeEvidence(
-                        probe=probe,
-                        verdict=verdict.address(str(probe.address)) if verdict else None,
-                    )
+                    _probe_evidence(probe, verdict)
                     for probe in probes.get((result.scan_id, entry.host.lower()), [])
                 ],
             )
         )
-    return DomainCard(domain=domain, result=result, hosts=hosts)
+    return DomainCard(domain=domain, result=result, hosts=hosts, evidence=stored)
+
+
+def _probe_evidence(
+    probe: HostResult, verdict: stored_evidence.HostEvidence | None
+) -> ProbeEvidence:
+    return ProbeEvidence(
+        probe=probe,
+        observation=(
+            stored_evidence.convert(probe.observation, SmtpObservation)
+            if probe.observation
+            else None
+        ),
+        verdict=verdict.address(str(probe.address)) if verdict else None,
+    )
 
 
 def domain_card(domain: Domain, result: DomainResult | None = None) -> DomainCard:

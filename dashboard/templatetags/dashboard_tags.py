@@ -8,7 +8,6 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from dashboard import evidence, labels, language
-from measurement.evaluate import evidence as stored_evidence
 from measurement.models import Outcome
 
 register = template.Library()
@@ -95,19 +94,19 @@ def _as_parts(explained) -> dict:
 
 
 @register.simple_tag
-def explain_reason(reason: str, check: str = "", result=None) -> dict:
+def explain_reason(reason: str, check: str = "", card=None) -> dict:
     """The explanation and fix of one failure reason, or just its code when none exists.
 
-    measurement.explanations is optional here so that the dashboard never breaks on it.
+    `card` (a queries.DomainCard) gives the domain and its typed evidence, from which the
+    record to publish is computed. measurement.explanations is optional here so that the
+    dashboard never breaks on it.
     """
     explain = _explainer()
     parts: dict = {}
     if explain is not None:
-        context = {
-            "check": check,
-            "domain": getattr(result, "domain_name", ""),
-            "evidence": getattr(result, "evidence", {}) or {},
-        }
+        context = {"check": check}
+        if card is not None:
+            context |= {"domain": card.domain.name, "evidence": card.evidence}
         try:
             parts = _as_parts(explain(reason, context))
         except Exception:  # noqa: BLE001 - an explanation must never break the page
@@ -117,18 +116,19 @@ def explain_reason(reason: str, check: str = "", result=None) -> dict:
 
 @register.filter
 def leaf_certificate(observation):
-    """The presented leaf certificate of a probe (HostResult.observation), summarised."""
+    """The presented leaf certificate of a probe (an SmtpObservation), summarised."""
     return evidence.leaf_certificate(observation)
 
 
 @register.filter
-def tlsa_records(host_dns) -> list[str]:
-    return evidence.tlsa_records(host_dns)
+def tlsa_records(host) -> list[str]:
+    """An MX host's TLSA records (a HostObservation) in presentation form."""
+    return evidence.tlsa_records(host)
 
 
 @register.filter
 def dnssec_status(answer) -> str:
-    """The DNSSEC status of a stored DNS answer in words (the status in brackets)."""
+    """The DNSSEC status of a DNS answer in words (the status in brackets)."""
     status = evidence.dnssec_status(answer)
     return str(labels.DNSSEC_STATUSES.get(status, status))
 
@@ -140,15 +140,10 @@ def probe_outcome(code: str) -> str:
 
 
 @register.filter
-def observation_part(result, key: str):
-    """One part (mx, mta_sts, tls_rpt) of the stored DomainObservation of a result."""
-    return evidence.observation(getattr(result, "evidence", {})).get(key) or {}
-
-
-@register.filter
-def verdict_details(result, check: str) -> dict:
-    """What the judgement stored for one check beyond its outcome and reasons."""
-    entry = stored_evidence.read(getattr(result, "evidence", None)).verdicts.check(check)
+def verdict_details(stored, check: str) -> dict:
+    """What the judgement stored for one check beyond its outcome and reasons (`stored`:
+    a result's typed evidence)."""
+    entry = stored.verdicts.check(check)
     return {"details": entry.details} if entry is not None and entry.details else {}
 
 

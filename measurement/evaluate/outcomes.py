@@ -1,9 +1,26 @@
-"""The verdict outcomes of DESIGN.md section 2 and the Verdict every check returns."""
+"""The checks and verdict outcomes of DESIGN.md section 2, and the Verdict every check
+returns."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+# The checks of one mail domain (DESIGN.md section 2), in the order they are shown.
+DOMAIN_CHECKS = (
+    "mx",
+    "dnssec",
+    "starttls",
+    "dane",
+    "dane_end_to_end",
+    "dane_rollover",
+    "starttls_dane",
+    "mta_sts",
+    "tls_rpt",
+    "tls_ncsc",
+    "starttls_internetnl",
+    "starttls_dane_internetnl",
+)
 
 
 class CheckOutcome(StrEnum):

@@ -18,7 +18,7 @@ from typing import Any
 from measurement.evaluate import domain_checks, evidence, mtasts, pkix, tlsrpt
 from measurement.evaluate.as_evidence import host_as_evidence, verdict_as_evidence
 from measurement.evaluate.host_verdicts import HostVerdict, judge_host
-from measurement.evaluate.outcomes import CheckOutcome, Verdict, combined
+from measurement.evaluate.outcomes import DOMAIN_CHECKS, CheckOutcome, Verdict, combined
 from measurement.probe.dns import MAX_MX_HOSTS  # at most 10 MX hosts tested, by preference
 from measurement.probe.observations import (
     DnssecStatus,
@@ -32,21 +32,6 @@ from measurement.probe.observations import (
 log = logging.getLogger(__name__)
 
 METHODOLOGY_VERSION = "2026.3"
-
-DOMAIN_CHECKS = (
-    "mx",
-    "dnssec",
-    "starttls",
-    "dane",
-    "dane_end_to_end",
-    "dane_rollover",
-    "starttls_dane",
-    "mta_sts",
-    "tls_rpt",
-    "tls_ncsc",
-    "starttls_internetnl",
-    "starttls_dane_internetnl",
-)
 
 PASS = CheckOutcome.PASS
 FAIL = CheckOutcome.FAIL

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from measurement.evaluate import evidence
+from measurement.evaluate.outcomes import DOMAIN_CHECKS
 from measurement.explanations.certificate_texts import CERTIFICATE_TEXTS
 from measurement.explanations.dane_texts import DANE_TEXTS
 from measurement.explanations.explanation import Explanation
@@ -24,8 +26,9 @@ def explain(reason: str, context: Mapping[str, Any] | None = None) -> Explanatio
     """The explanation of one reason code; context supplies what the record needs.
 
     Context keys used: domain; publish (lines 'owner IN TLSA ...'), or host/tlsa_base_domain
-    with chain (DER, leaf first); mx_hosts; policy_id; rua. A stored DomainResult.evidence
-    under "evidence" (with "check") supplies publish and mx_hosts when they are absent.
+    with chain (DER, leaf first); mx_hosts; policy_id; rua. A result's typed evidence
+    (measurement.evaluate.evidence.Evidence) under "evidence", with "check", supplies
+    publish and mx_hosts when they are absent.
     """
     context = _with_evidence(context or {})
     if (finding := explain_tls_finding(reason, context)) is not None:
@@ -42,39 +45,46 @@ def explain(reason: str, context: Mapping[str, Any] | None = None) -> Explanatio
 
 
 def _with_evidence(context: Mapping[str, Any]) -> Mapping[str, Any]:
-    verdicts = (context.get("evidence") or {}).get("verdicts")
-    if not isinstance(verdicts, Mapping):
+    stored: evidence.Evidence | None = context.get("evidence")
+    if stored is None:
         return context
+    verdicts = stored.verdicts
     filled = dict(context)
-    filled["domain"] = context.get("domain") or verdicts.get("domain", "")
-    hosts = (verdicts.get("mx") or {}).get("details", {}).get("hosts", [])
-    filled.setdefault("mx_hosts", [h["host"] for h in hosts if isinstance(h, Mapping)])
-    filled.setdefault("mta_sts_mode", verdicts.get("mta_sts_mode", ""))
-    check = verdicts.get(context.get("check") or "dane") or {}
-    publish = (check.get("details") or {}).get("publish") or (
-        (verdicts.get("dane") or {}).get("details", {}).get("publish", [])
+    filled["domain"] = context.get("domain") or verdicts.domain
+    filled.setdefault("mx_hosts", _tested_mx_hosts(verdicts))
+    filled.setdefault("mta_sts_mode", verdicts.mta_sts_mode)
+    check = verdicts.check(context.get("check") or "dane")
+    dane = verdicts.check("dane")
+    publish = (check.details.get("publish") if check else None) or (
+        dane.details.get("publish", []) if dane else []
     )
     filled.setdefault("publish", publish)
-    tls = (verdicts.get("tls_ncsc") or {}).get("details") or {}
-    filled.setdefault("findings", tls.get("findings", ()))
+    tls = verdicts.check("tls_ncsc")
+    filled.setdefault("findings", tls.details.get("findings", ()) if tls else ())
     return filled
 
 
-def explain_stored(verdicts: Mapping[str, Any]) -> dict[str, list[Explanation]]:
-    """Explanations for every failing or untestable check of a stored DomainVerdicts dict."""
-    domain = verdicts.get("domain", "")
-    mx_hosts = [h["host"] for h in verdicts.get("mx", {}).get("details", {}).get("hosts", [])]
+def _tested_mx_hosts(verdicts: evidence.VerdictsEvidence) -> list[str]:
+    """The MX hosts the judgement tested (the mx check's details), by preference."""
+    mx = verdicts.check("mx")
+    hosts = evidence.convert(mx.details.get("hosts", []), list[evidence.MxEntry], []) if mx else []
+    return [entry.host for entry in hosts]
+
+
+def explain_stored(verdicts: evidence.VerdictsEvidence) -> dict[str, list[Explanation]]:
+    """Explanations for every check of stored verdicts, by check (pass: none)."""
+    mx_hosts = _tested_mx_hosts(verdicts)
     result: dict[str, list[Explanation]] = {}
-    for check, stored in verdicts.items():
-        if not isinstance(stored, Mapping) or "reasons" not in stored:
+    for check in DOMAIN_CHECKS:
+        stored = verdicts.check(check)
+        if stored is None:
             continue
-        details = stored.get("details") or {}
         context = {
-            "domain": domain,
+            "domain": verdicts.domain,
             "mx_hosts": mx_hosts,
-            "publish": details.get("publish", ()),
-            "findings": details.get("findings", ()),
-            "mta_sts_mode": verdicts.get("mta_sts_mode", ""),
+            "publish": stored.details.get("publish", ()),
+            "findings": stored.details.get("findings", ()),
+            "mta_sts_mode": verdicts.mta_sts_mode,
         }
-        result[check] = [explain(reason, context) for reason in stored["reasons"]]
+        result[check] = [explain(reason, context) for reason in stored.reasons]
     return result

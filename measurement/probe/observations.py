@@ -1,15 +1,12 @@
 """What the probes saw, as frozen dataclasses: observations only, never a judgement.
 
 These are the contract between measurement/probe (which fills them) and
-measurement/evaluate (which judges them). They are stored as JSON next to the
-verdicts (see to_json / from_json), so every figure can be traced to its evidence.
+measurement/evaluate (which judges them). They are stored as JSON next to the verdicts
+by the one serialiser of measurement/evaluate/evidence.py, so every figure can be
+traced to its evidence.
 """
 
-import base64
 import dataclasses
-import functools
-import types
-import typing
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -210,32 +207,7 @@ class DomainObservation(_Observation):
     probes: tuple[SmtpObservation, ...] = field(default=())
 
 
-def to_json(obj: Any) -> Any:
-    """A JSON-safe form of an observation: bytes become base64 strings, and a NUL that a
-    hostile server sent becomes the text \\x00 (PostgreSQL cannot store NUL in text)."""
-    kind = type(obj)
-    if kind is str:
-        return obj.replace("\x00", "\\x00") if "\x00" in obj else obj
-    if kind in _PLAIN:
-        return obj
-    names = _FIELD_NAMES.get(kind)
-    if names is None and dataclasses.is_dataclass(obj):
-        names = _field_names(kind)
-    if names is not None:
-        return {name: to_json(getattr(obj, name)) for name in names}
-    if kind is tuple or kind is list:
-        return [to_json(item) for item in obj]
-    if isinstance(obj, bytes):
-        return base64.b64encode(obj).decode("ascii")
-    if isinstance(obj, StrEnum):
-        return obj.value
-    if isinstance(obj, tuple | list):
-        return [to_json(item) for item in obj]
-    return obj
-
-
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-_PLAIN = frozenset({int, float, bool, type(None)})
 
 
 def _field_names(kind: type) -> tuple[str, ...]:
@@ -243,35 +215,6 @@ def _field_names(kind: type) -> tuple[str, ...]:
     if names is None:
         names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
     return names
-
-
-def from_json(cls: Any, data: Any) -> Any:
-    """The inverse of to_json: rebuild an observation of type `cls` from its JSON form.
-
-    Unknown keys are ignored and missing ones take their defaults, so observations stored
-    by an older or newer version of the probe can still be read back.
-    """
-    if data is None:
-        return None
-    if dataclasses.is_dataclass(cls):
-        hints = _field_types(cls)
-        known = {name: from_json(hints[name], data[name]) for name in hints if name in data}
-        return cls(**known)
-    origin = typing.get_origin(cls)
-    if origin in (types.UnionType, typing.Union):
-        # Optional[X] and X | None: the one non-None member decides.
-        members = [arg for arg in typing.get_args(cls) if arg is not type(None)]
-        return from_json(members[0], data)
-    if origin is tuple:
-        args = typing.get_args(cls)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_json(args[0], item) for item in data)
-        return tuple(from_json(arg, item) for arg, item in zip(args, data, strict=True))
-    if cls is bytes:
-        return base64.b64decode(data)
-    if isinstance(cls, type) and issubclass(cls, StrEnum):
-        return cls(data)
-    return data
 
 
 class IdentityCache:
@@ -298,9 +241,3 @@ class IdentityCache:
         if len(self._entries) > self.size:
             self._entries.popitem(last=False)
         return value
-
-
-@functools.cache
-def _field_types(cls: type) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}

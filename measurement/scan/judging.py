@@ -8,14 +8,10 @@ streaming scan's work per MX host is done once however many domains share the ho
 import dataclasses
 from types import SimpleNamespace
 
+from measurement.evaluate.evidence import MxEntry
 from measurement.evaluate.verdicts import HostJudgements, judge_domain
 from measurement.models import CHECKS
-from measurement.probe.observations import (
-    DomainObservation,
-    HostObservation,
-    IdentityCache,
-    to_json,
-)
+from measurement.probe.observations import DomainObservation
 from measurement.scan.config import trust_store
 from measurement.scan.sql import encode_json
 
@@ -24,14 +20,10 @@ Pair = tuple[str, str]  # (MX host, address)
 
 class SharedHosts:
     """A scan's work per MX host, done once however many domains share it: the host's
-    judgement and dict (HostJudgements) and its evidence JSON."""
+    judgement and its evidence (HostJudgements)."""
 
     def __init__(self) -> None:
         self.judgements = HostJudgements()
-        self._json = IdentityCache()
-
-    def host_json(self, host: HostObservation) -> dict:
-        return self._json.get((host,), (), lambda: to_json(host))
 
 
 def pairs_of(observation: DomainObservation) -> set[Pair]:
@@ -44,15 +36,12 @@ def is_complete(observation: DomainObservation) -> bool:
     return len(observation.probes) == len(pairs_of(observation))
 
 
-def evidence(observation: DomainObservation, shared: SharedHosts | None = None) -> dict:
-    """A domain's stored evidence: its MX list and its observation without the probes
-    (they are stored once per scan, in HostResult)."""
-    facts = dataclasses.replace(observation, probes=(), hosts=())
-    stored = to_json(facts)
-    shared = shared or SharedHosts()
-    stored["hosts"] = [shared.host_json(host) for host in observation.hosts]
-    mx = [{"preference": mx.preference, "host": mx.host} for mx in observation.mx.hosts]
-    return {"mx": mx, "observation": stored}
+def evidence(observation: DomainObservation) -> dict:
+    """A domain's stored evidence (measurement.evaluate.evidence.Evidence, without its
+    verdicts): its MX list and its observation without the probes (they are stored once
+    per scan, in HostResult)."""
+    mx = [MxEntry(host=mx.host, preference=mx.preference) for mx in observation.mx.hosts]
+    return {"mx": mx, "observation": dataclasses.replace(observation, probes=())}
 
 
 def verdicts(observation: DomainObservation, shared: SharedHosts, *, measured_at) -> dict:
@@ -75,7 +64,7 @@ def judged_row(
     for name in ("mx", *CHECKS):
         setattr(row, name, data[name].outcome)
     row.reasons = {name: data[name].reasons for name in ("mx", *CHECKS)}
-    stored = kept if kept is not None else evidence(observation, shared)
+    stored = kept if kept is not None else evidence(observation)
     row.evidence = encode_json(stored | {"verdicts": data})
     return row
 

@@ -7,10 +7,10 @@ DomainResult rows beside the old ones; they never become a domain's latest resul
 
 from django.utils import timezone
 
-from measurement.evaluate import readings
+from measurement.evaluate import evidence, readings
 from measurement.models import DomainResult, HostResult, Scan
 from measurement.probe.engine import assemble
-from measurement.probe.observations import DomainObservation, SmtpObservation, from_json
+from measurement.probe.observations import DomainObservation, SmtpObservation
 from measurement.scan import judging, store
 from measurement.scan.tls_quality import stored_probe
 
@@ -54,8 +54,7 @@ def rejudge(scan: Scan, methodology_version: str) -> int:
 
 
 def _observation_of(row: DomainResult) -> DomainObservation | None:
-    data = (row.evidence or {}).get("observation")
-    return from_json(DomainObservation, data) if data else None
+    return evidence.read(row.evidence).observation
 
 
 def _probes_for(scan: Scan, observations) -> dict[tuple[str, str], SmtpObservation]:

@@ -3,11 +3,10 @@
 Django's bulk_update builds one CASE WHEN expression per field and row, which costs more
 CPU than probing the domain did; an executemany of one plain UPDATE per row does the
 same in a fraction (PostgreSQL pipelines it, SQLite runs it in C). A JSON value can be
-encoded beforehand (encode_json), so the encoding that checks it for NUL is the one stored.
+encoded beforehand (encode_json), so the encoding that escapes NUL is the one stored.
 """
 
 import itertools
-import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -19,29 +18,10 @@ class EncodedJson(str):
     """A JSON column's value, encoded already: update_rows writes the text as it is."""
 
 
-def storable(value):
-    """PostgreSQL text and jsonb cannot hold NUL: a hostile server's bytes are escaped.
-
-    One C-speed json.dumps tells whether any NUL is there; only then is the value walked.
-    """
-    if isinstance(value, str):
-        return value.replace("\x00", "\\x00")
-    if "\\u0000" not in json.dumps(value):
-        return value
-    if isinstance(value, list):
-        return [storable(item) for item in value]
-    if isinstance(value, dict):
-        return {key: storable(item) for key, item in value.items()}
-    return value
-
-
 def encode_json(value) -> EncodedJson:
-    """`value` (dicts, lists and measurement.evaluate.evidence types) as JSON text for
-    update_rows, by the evidence's one serialiser; any NUL escaped (see storable)."""
-    text = evidence.encode(value)
-    if "\\u0000" in text:
-        text = evidence.encode(storable(evidence.to_builtins(value)))
-    return EncodedJson(text)
+    """`value` (dicts, lists, evidence and observations) as JSON text for update_rows, by
+    the one serialiser of what a scan stores (measurement.evaluate.evidence)."""
+    return EncodedJson(evidence.encode(value))
 
 
 def insert_rows(

@@ -17,7 +17,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from measurement.checksum import checksum_of_results
-from measurement.evaluate import readings
+from measurement.evaluate import evidence, readings
 from measurement.evaluate.verdicts import METHODOLOGY_VERSION
 from measurement.models import (
     VERDICT_COLUMNS,
@@ -27,9 +27,9 @@ from measurement.models import (
     Scan,
     SectorAggregate,
 )
-from measurement.probe.observations import SmtpObservation, to_json
+from measurement.probe.observations import SmtpObservation
 from measurement.scan import aggregate
-from measurement.scan.sql import insert_rows, insert_selected, storable, update_rows
+from measurement.scan.sql import insert_rows, insert_selected, update_rows
 
 SCANNER_VERSION = "0.1.0"
 PENDING = "pending"  # HostResult.outcome of a pair not probed yet
@@ -98,14 +98,16 @@ def begin_round(scan_id: int, current: int) -> bool:
 def fill_host_result(row, observation: SmtpObservation) -> None:
     """Set a HostResult's (or a row-like object's) PROBE_FIELDS from one probe."""
     row.outcome = observation.outcome.value
-    row.detail = storable(observation.detail)[:500]
+    row.detail = evidence.storable(observation.detail)[:500]
     row.starttls = observation.starttls_offered
     row.tls_version = observation.tls_version
-    row.cipher = storable(observation.cipher)[:100]
+    row.cipher = evidence.storable(observation.cipher)[:100]
     quality = observation.tls_quality
     # The TLS (NCSC) assessment in a column of its own: a later scan reuses it from there.
-    row.observation = to_json(replace(observation, tls_quality=None) if quality else observation)
-    row.tls_quality = storable(to_json(quality)) if quality else None
+    row.observation = evidence.to_builtins(
+        replace(observation, tls_quality=None) if quality else observation
+    )
+    row.tls_quality = evidence.to_builtins(quality) if quality else None
     row.tls_quality_at = _assessed_at(quality)
     row.probed_at = timezone.now()
 

@@ -14,13 +14,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from measurement.evaluate import evidence
 from measurement.models import HostResult, Scan
-from measurement.probe.observations import (
-    Outcome,
-    SmtpObservation,
-    TlsQualityObservation,
-    from_json,
-)
+from measurement.probe.observations import Outcome, SmtpObservation, TlsQualityObservation
 from measurement.probe.tls_assessing import Pair, pair_key
 
 ALWAYS_ASSESSED = (Scan.Kind.ROUND, Scan.Kind.ON_DEMAND)
@@ -46,16 +42,23 @@ def known_assessments(now=None) -> dict[Pair, TlsQualityObservation]:
     latest: dict[Pair, dict] = {}
     for host, address, quality in rows.iterator(chunk_size=2000):
         latest[pair_key(host, address)] = quality
-    return {
-        pair: from_json(TlsQualityObservation, quality)
+    assessments = {
+        pair: evidence.convert(quality, TlsQualityObservation)
         for pair, quality in latest.items()
-        if quality and quality.get("outcome") == Outcome.OK.value
+        if quality
+    }
+    return {
+        pair: assessment
+        for pair, assessment in assessments.items()
+        if assessment is not None and assessment.outcome is Outcome.OK
     }
 
 
 def stored_probe(observation: dict, quality: dict | None) -> SmtpObservation:
     """A HostResult's probe as the scan saw it, its TLS quality assessment included."""
-    probe = from_json(SmtpObservation, observation)
+    probe = evidence.convert(observation, SmtpObservation)
+    if probe is None:
+        raise ValueError("a stored probe does not fit SmtpObservation")
     if quality is None:
         return probe
-    return replace(probe, tls_quality=from_json(TlsQualityObservation, quality))
+    return replace(probe, tls_quality=evidence.convert(quality, TlsQualityObservation))

@@ -3,24 +3,26 @@
 from datetime import UTC, datetime, timedelta
 
 from alerts.changes import EXPIRING, TLSA_AFTER_NEW_CERTIFICATE, WORSE, changes_between
+from dashboard.queries import TABLE_CHECKS
+from measurement.evaluate import evidence
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
-CHECKS = ("starttls", "dane", "starttls_dane", "mta_sts", "tls_rpt", "dnssec")
 
 
 def result(at=NOW, dane="pass", not_after=NOW + timedelta(days=200), reasons=(), **checks) -> dict:
-    verdicts = dict.fromkeys(CHECKS, "pass") | {"dane": dane, "starttls_dane": dane} | checks
-    host = {
-        "host": "mx.gemeente.nl",
-        "dane": {"outcome": dane, "reasons": list(reasons)},
-        "addresses": [
-            {"certificate": {"not_after": not_after.isoformat(), "names": ["mx.gemeente.nl"]}}
-        ],
-    }
+    verdicts = dict.fromkeys(TABLE_CHECKS, "pass") | {"dane": dane, "starttls_dane": dane} | checks
+    certificate = evidence.CertificateEvidence(
+        web_pki_valid=True, names=["mx.gemeente.nl"], not_after=not_after.isoformat()
+    )
+    host = evidence.HostEvidence(
+        host="mx.gemeente.nl",
+        dane=evidence.CheckEvidence(outcome=dane, reasons=list(reasons)),
+        addresses=[evidence.AddressEvidence(address="192.0.2.25", certificate=certificate)],
+    )
     return {
         "organisation_id": 1, "sector": "gemeente", "domain_name": "gemeente.nl",
         "judged_at": at, "reasons": {"dane": list(reasons)},
-        "evidence": {"verdicts": {"hosts": [host]}}, **verdicts,
+        "evidence": evidence.to_builtins({"verdicts": {"hosts": [host]}}), **verdicts,
     }  # fmt: skip
 
 

@@ -1,18 +1,13 @@
 """A small cast for the dashboard: one organisation fully DANE-secured, one STARTTLS only,
 one unreachable, one with a hostile name; three scans, the middle one a measurement round."""
 
-import base64
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
+from measurement.evaluate.outcomes import DOMAIN_CHECKS
 from measurement.models import (
     Domain,
     DomainResult,
@@ -23,66 +18,14 @@ from measurement.models import (
     Sector,
 )
 from measurement.scan.store import store_aggregates
+from tests.dashboard.cast_evidence import Profile, probe_observation, self_signed, stored_evidence
 
 P, F, NA, NT = Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE, Outcome.NOT_TESTABLE
 HOSTILE_NAME = "<script>alert('x')</script> Gemeente"
 
 
-def self_signed(host: str) -> tuple[bytes, bytes]:
-    """A throw-away certificate for `host` (DER) and its SPKI SHA-256 (a 3 1 1 TLSA value)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
-    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    spki = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return cert.public_bytes(serialization.Encoding.DER), hashlib.sha256(spki).digest()
-
-
-def _answer(qname: str, rdtype: str, status: str, records=()) -> dict:
-    return {
-        "qname": qname,
-        "rdtype": rdtype,
-        "rcode": "NOERROR",
-        "status": status,
-        "records": list(records),
-        "cname_chain": [],
-        "ede": [],
-        "resolver": "127.53.0.2",
-    }
-
-
-@dataclass(frozen=True)
-class Profile:
-    """How one domain looks in every scan: verdicts, reasons, MX hosts, probe outcome."""
-
-    verdicts: dict
-    reasons: dict
-    mx_host: str
-    address: str
-    probe_outcome: str
-    starttls: bool | None
-    tls_version: str
-    dnssec: str
-    mta_sts_mode: str = ""
-
-
 def _verdicts(**kwargs) -> dict:
-    base = dict.fromkeys(
-        ("mx", "dnssec", "starttls", "dane", "dane_end_to_end", "dane_rollover",
-         "starttls_dane", "mta_sts", "tls_rpt"), F,
-    )  # fmt: skip
+    base = dict.fromkeys(DOMAIN_CHECKS, F)
     base["mx"] = P
     base.update(kwargs)
     return base
@@ -250,7 +193,7 @@ def _store_results(scan: Scan, created, *, first: bool, domains: dict, certifica
             judged_at=created,
             mta_sts_mode=profile.mta_sts_mode,
             reasons=profile.reasons,
-            evidence=_evidence(name, profile, spki_hash, verdicts),
+            evidence=stored_evidence(name, profile, spki_hash, verdicts),
             **verdicts,
         )
         HostResult.objects.create(
@@ -262,120 +205,10 @@ def _store_results(scan: Scan, created, *, first: bool, domains: dict, certifica
             starttls=profile.starttls,
             tls_version=profile.tls_version,
             cipher="TLS_AES_256_GCM_SHA384" if profile.tls_version else "",
-            observation={
-                "host": profile.mx_host,
-                "address": profile.address,
-                "outcome": profile.probe_outcome,
-                "chain": [base64.b64encode(der).decode()] if profile.starttls else [],
-                "transcript": ["S: 220 mx ESMTP", "C: EHLO scanner"],
-            },
+            observation=probe_observation(profile, der),
         )
         domain.latest_result = result
         domain.save(update_fields=["latest_result"])
-
-
-def _evidence(name: str, profile: Profile, spki_hash: bytes, verdicts: dict) -> dict:
-    host = profile.mx_host
-    has_tlsa = name == "veiligstad.nl"
-    tlsa = [{"usage": 3, "selector": 1, "matching_type": 1,
-             "data": base64.b64encode(spki_hash).decode()}] if has_tlsa else []  # fmt: skip
-    return {
-        "mx": [{"preference": 10, "host": host}],
-        "observation": {
-            "domain": name,
-            "mx": {
-                "domain": name,
-                "answer": _answer(name, "MX", profile.dnssec, [f"10 {host}."]),
-                "hosts": [{"preference": 10, "host": host}],
-                "null_mx": False,
-                "skipped": 0,
-            },
-            "hosts": [
-                {
-                    "host": host,
-                    "a": _answer(host, "A", profile.dnssec, [profile.address]),
-                    "aaaa": _answer(host, "AAAA", profile.dnssec),
-                    "tlsa": _answer(
-                        f"_25._tcp.{host}",
-                        "TLSA",
-                        profile.dnssec,
-                        [f"3 1 1 {spki_hash.hex()}"] if has_tlsa else [],
-                    ),
-                    "tlsa_base_domain": host,
-                    "tlsa_records": tlsa,
-                }
-            ],
-            "mta_sts": {
-                "domain": name,
-                "txt": _answer(
-                    f"_mta-sts.{name}",
-                    "TXT",
-                    profile.dnssec,
-                    ["v=STSv1; id=20260101"] if profile.mta_sts_mode else [],
-                ),
-                "policy_url": f"https://mta-sts.{name}/.well-known/mta-sts.txt"
-                if profile.mta_sts_mode
-                else "",
-                "policy_text": f"version: STSv1\nmode: {profile.mta_sts_mode}\nmx: {host}\n"
-                "max_age: 86400\n"
-                if profile.mta_sts_mode
-                else "",
-            },  # fmt: skip
-        },
-        "verdicts": _stored_verdicts(name, profile, spki_hash, verdicts),
-    }
-
-
-def _stored_verdicts(name: str, profile: Profile, spki_hash: bytes, verdicts: dict) -> dict:
-    """The shape of measurement.evaluate.verdicts.DomainVerdicts.to_dict()."""
-    host = profile.mx_host
-    current = f"3 1 1 {spki_hash.hex()}"
-    dane_passed = verdicts["dane"] == P
-    publish = [] if dane_passed else [f"_25._tcp.{host}. IN TLSA {current}"]
-    data = {
-        check: {
-            "outcome": outcome,
-            "reasons": list(profile.reasons.get(check, [])),
-            "details": {"publish": publish} if check == "dane" else {},
-        }
-        for check, outcome in verdicts.items()
-    }
-    address = {
-        "address": profile.address,
-        "probe_outcome": profile.probe_outcome,
-        "starttls": {"outcome": verdicts["starttls"], "reasons": [], "details": {}},
-        "dane": {
-            "outcome": verdicts["dane"],
-            "reasons": list(profile.reasons.get("dane", [])),
-            "details": {"matched_record": current if dane_passed else None},
-        },
-        "tls_version": profile.tls_version,
-        "cipher": "",
-        "tlsa_to_publish": "" if dane_passed else current,
-        "certificate": {
-            "web_pki_valid": False,
-            "reason": "self_signed",
-            "names": [host],
-            "not_after": "2027-01-01T00:00:00+00:00",
-        }
-        if profile.starttls
-        else None,
-    }
-    data["hosts"] = [
-        {
-            "host": host,
-            "preference": 10,
-            "tlsa_base_domain": host,
-            "tlsa_status": profile.dnssec,
-            "tlsa_records": [current] if dane_passed else [],
-            "address_status": [profile.dnssec],
-            "dane": data["dane"],
-            "rollover": {"holds": dane_passed, "reason": "" if dane_passed else "single_record"},
-            "addresses": [address],
-        }
-    ]
-    data.update(mta_sts_mode=profile.mta_sts_mode, methodology_version="1.0", domain=name)
-    return data
 
 
 @pytest.fixture

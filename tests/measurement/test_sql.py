@@ -2,14 +2,15 @@ from types import SimpleNamespace
 
 import pytest
 
+from measurement.evaluate.evidence import storable
 from measurement.models import Domain, DomainResult, Organisation, Scan
-from measurement.scan.sql import encode_json, insert_rows, insert_selected, storable, update_rows
+from measurement.scan.sql import encode_json, insert_rows, insert_selected, update_rows
 
 
 def test_nul_characters_from_a_hostile_server_are_escaped_before_storage():
     value = {"transcript": ["S: \x00\x01garbage", "C: EHLO"], "n": 3}
     assert storable(value) == {"transcript": ["S: \\x00\x01garbage", "C: EHLO"], "n": 3}
-    clean = {"transcript": ["S: 220 ok"]}
+    clean = "S: 220 ok"
     assert storable(clean) is clean  # nothing to escape: nothing copied
 
 

@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from dashboard import queries
 from lab.scenarios import SCENARIOS
-from measurement.evaluate import readings
+from measurement.evaluate import evidence, readings
 from measurement.explanations import explain
 from measurement.models import (
     Domain,
@@ -170,7 +170,7 @@ def test_each_finding_on_the_scorecard_is_explained_with_its_fix_lines(scans):
     result = DomainResult.objects.get(
         scan=scans["round"][0], domain_name="tls-old-versions.example"
     )
-    context = {"check": "tls_ncsc", "evidence": result.evidence}
+    context = {"check": "tls_ncsc", "evidence": evidence.read(result.evidence)}
     with translation.override("nl"):
         dutch = explain("tls_version_insufficient", context)
     with translation.override("en"):
@@ -213,7 +213,7 @@ def test_the_figures_are_stored_under_both_readings(scans):
 def test_the_domain_page_shows_each_finding_with_its_fix_in_dutch_and_english(client, scans):
     name = "tls-old-versions.example"
     result = DomainResult.objects.get(scan=scans["round"][0], domain_name=name)
-    context = {"check": "tls_ncsc", "evidence": result.evidence}
+    context = {"check": "tls_ncsc", "evidence": evidence.read(result.evidence)}
     for language in ("nl", "en"):
         with translation.override(language):  # the English URL starts with /en/
             expected = explain("tls_version_insufficient", context)

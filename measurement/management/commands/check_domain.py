@@ -7,10 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from measurement.domains import InvalidDomain, normalise_domain
+from measurement.evaluate import evidence
 from measurement.explanations import explain_stored
-from measurement.probe.observations import to_json
 from measurement.scan import door
-from measurement.scan.sql import storable
 
 CHECK_LABELS = {
     "mx": "MX",
@@ -67,7 +66,7 @@ def check(name: str) -> dict:
         "domain": name,
         "resolver": f"{settings.SCANNER_RESOLVER}:{settings.SCANNER_RESOLVER_PORT}",
         "verdicts": verdicts,
-        "observation": storable(to_json(observation)),
+        "observation": evidence.to_builtins(observation),
     }
 
 
@@ -100,7 +99,8 @@ def render(report: dict) -> str:
         extra = f" (mode {mode})" if check_name == "mta_sts" and mode else ""
         reasons = ", ".join(verdict["reasons"])
         lines.append(f"{label:<22} {verdict['outcome']:<15}{extra} {reasons}")
-    for check_name, explanations in explain_stored(verdicts).items():
+    typed = evidence.convert(verdicts, evidence.VerdictsEvidence, evidence.VerdictsEvidence())
+    for check_name, explanations in explain_stored(typed).items():
         if verdicts[check_name]["outcome"] in ("pass", "not_applicable"):
             continue
         for explanation in explanations:

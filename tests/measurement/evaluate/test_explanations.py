@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from measurement import explanations
-from measurement.evaluate import mtasts, pkix, tlsrpt
+from measurement.evaluate import evidence, mtasts, pkix, tlsrpt
 from measurement.evaluate.verdicts import DOMAIN_CHECKS, judge_domain
 from measurement.probe.observations import Outcome
 from tests.measurement.evaluate import observation_builders as cases
@@ -122,7 +122,7 @@ def test_stored_verdicts_are_explained_per_check(pki):
         [cases.probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf))],
     )
     stored = judge_domain(observation, trust_store=store, now=NOW).to_dict()
-    explained = explanations.explain_stored(stored)
+    explained = explanations.explain_stored(evidence.convert(stored, evidence.VerdictsEvidence))
     assert "_25._tcp.mx1.example.nl. IN TLSA 3 1 1" in explained["dane"][0].record
     assert explained["mx"] == []
 
@@ -145,7 +145,8 @@ def test_the_dashboard_context_with_stored_evidence_yields_the_record(pki):
         [cases.probe("mx1.example.nl", "192.0.2.1", pki.chain(pki.leaf))],
     )
     stored = judge_domain(observation, trust_store=store, now=NOW).to_dict()
-    context = {"check": "dane", "domain": "example.nl", "evidence": {"verdicts": stored}}
+    typed = evidence.read({"verdicts": stored})
+    context = {"check": "dane", "domain": "example.nl", "evidence": typed}
     assert "IN TLSA 3 1 1" in explanations.explain("no_tlsa", context).record
     sts = explanations.explain("mta_sts_missing", context | {"check": "mta_sts"}).record
     assert "mx: mx1.example.nl" in sts

@@ -1,8 +1,10 @@
-"""to_json and from_json are inverses for every observation shape; so are pickle's."""
+"""Every observation shape survives the one serialiser of what a scan stores
+(measurement.evaluate.evidence) and pickling."""
 
 import json
 import pickle
 
+from measurement.evaluate import evidence
 from measurement.probe.observations import (
     DnsAnswer,
     DnssecStatus,
@@ -15,8 +17,6 @@ from measurement.probe.observations import (
     SmtpObservation,
     TlsaRecord,
     TlsRptObservation,
-    from_json,
-    to_json,
 )
 
 
@@ -78,12 +78,13 @@ def full_observation() -> DomainObservation:
 
 def test_a_domain_observation_survives_a_json_round_trip():
     original = full_observation()
-    text = json.dumps(to_json(original))
-    assert from_json(DomainObservation, json.loads(text)) == original
+    text = evidence.encode(original)
+    assert evidence.convert(json.loads(text), DomainObservation) == original
+    assert json.loads(text) == json.loads(json.dumps(evidence.to_builtins(original)))
 
 
 def test_enums_bytes_and_nested_tuples_come_back_with_their_types():
-    back = from_json(DomainObservation, to_json(full_observation()))
+    back = evidence.convert(evidence.to_builtins(full_observation()), DomainObservation)
     assert back.probes[0].outcome is Outcome.OK
     assert back.hosts[0].a.status is DnssecStatus.SECURE
     assert back.hosts[0].tlsa_records[0].data == b"\xab\xcd\x00\xff"
@@ -93,24 +94,24 @@ def test_enums_bytes_and_nested_tuples_come_back_with_their_types():
 
 def test_optional_fields_left_empty_stay_none():
     obs = DomainObservation("d.test", MxObservation("d.test", answer("d.test", "MX")))
-    back = from_json(DomainObservation, to_json(obs))
+    back = evidence.convert(evidence.to_builtins(obs), DomainObservation)
     assert back.mta_sts is None and back.tls_rpt is None
-    assert (
-        from_json(
-            SmtpObservation, to_json(SmtpObservation("h", "a", Outcome.TIMEOUT))
-        ).starttls_offered
-        is None
-    )
+    probe = SmtpObservation("h", "a", Outcome.TIMEOUT)
+    assert evidence.convert(evidence.to_builtins(probe), SmtpObservation).starttls_offered is None
 
 
 def test_unknown_keys_are_ignored_and_missing_ones_take_defaults():
     data = {"host": "h", "address": "a", "outcome": "refused", "added_later": 1}
-    assert from_json(SmtpObservation, data) == SmtpObservation("h", "a", Outcome.REFUSED)
+    assert evidence.convert(data, SmtpObservation) == SmtpObservation("h", "a", Outcome.REFUSED)
+
+
+def test_a_stored_probe_that_does_not_fit_reads_as_none_and_is_logged(caplog):
+    assert evidence.convert({"host": "h", "outcome": "refused"}, SmtpObservation) is None
+    assert evidence.convert({"host": "h", "address": "a", "outcome": "?"}, SmtpObservation) is None
+    assert "does not fit" in caplog.text
 
 
 def test_a_nul_from_a_hostile_server_is_stored_as_text():
-    from measurement.probe.observations import Outcome, SmtpObservation, to_json
-
     probe = SmtpObservation(
         host="mx.example.nl",
         address="192.0.2.1",
@@ -118,10 +119,12 @@ def test_a_nul_from_a_hostile_server_is_stored_as_text():
         banner="\x00\x00garbage",
         transcript=("S: \x00",),
     )
-    data = to_json(probe)
+    data = evidence.to_builtins(probe)
     assert data["banner"] == "\\x00\\x00garbage"
     assert data["transcript"] == ["S: \\x00"]
     assert data["outcome"] == "protocol_error"
+    assert "\\u0000" not in evidence.encode(probe)
+    assert json.loads(evidence.encode(probe)) == data
 
 
 def test_a_domain_observation_survives_pickling_with_shared_objects_kept_shared():
