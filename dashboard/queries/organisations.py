@@ -5,12 +5,14 @@ table), over time, and beside its sector.
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, F, Q
 
 from dashboard.queries.figures import Figure
 from dashboard.queries.search import clean_query
 from dashboard.queries.sectors import sector_stats
 from dashboard.queries.standards import STANDARD_LABELS, TABLE_CHECKS
+from measurement.evaluate import readings
 from measurement.evaluate.compliance import organisation_status, percentage
 from measurement.models import DomainResult, Organisation, Outcome, Scan
 
@@ -44,7 +46,7 @@ def sector_organisation_rows(scan: Scan | None, sector: str | None) -> list[Orga
     """
     if scan is None or scan.status != Scan.Status.FINISHED:
         return organisation_rows(scan, sector)
-    key = (scan.pk, scan.methodology_version, sector)
+    key = (scan.pk, scan.methodology_version, settings.METHODOLOGY_READING, sector)
     rows = _SECTOR_ROWS.get(key)
     if rows is None:
         rows = _SECTOR_ROWS[key] = organisation_rows(scan, sector)
@@ -154,12 +156,14 @@ def organisation_history(organisation: Organisation) -> list[dict]:
 
 
 def _check_counts() -> dict[str, Count]:
-    """Per standard: the domains that pass, fail and are not testable, counted in the database."""
+    """Per standard: the domains that pass, fail and are not testable, counted in the
+    database, in the reading the dashboard shows (METHODOLOGY_READING)."""
     counts = {"domains": Count("id")}
     for check in TABLE_CHECKS:
-        counts[f"{check}__pass"] = Count("id", filter=Q(**{check: Outcome.PASS}))
-        counts[f"{check}__fail"] = Count("id", filter=Q(**{check: Outcome.FAIL}))
-        counts[f"{check}__nt"] = Count("id", filter=Q(**{check: Outcome.NOT_TESTABLE}))
+        column = readings.column_in(check, settings.METHODOLOGY_READING)
+        counts[f"{check}__pass"] = Count("id", filter=Q(**{column: Outcome.PASS}))
+        counts[f"{check}__fail"] = Count("id", filter=Q(**{column: Outcome.FAIL}))
+        counts[f"{check}__nt"] = Count("id", filter=Q(**{column: Outcome.NOT_TESTABLE}))
     return counts
 
 

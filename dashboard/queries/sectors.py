@@ -70,7 +70,7 @@ def trend_by_sector(checks: tuple[str, ...], sector: str | None = None) -> list[
     """Per finished full scan, oldest first: the Figure per (sector, check), in one query."""
     version = F("scan__methodology_version")
     if settings.METHODOLOGY_READING == readings.Reading.INTERNETNL:
-        version = Concat(version, Value(readings.version_of("", readings.Reading.INTERNETNL)))
+        version = Concat(version, Value(readings.SUFFIX))
     rows = SectorAggregate.objects.filter(
         scan__status=Scan.Status.FINISHED,
         scan__kind__in=FULL_SCAN_KINDS,

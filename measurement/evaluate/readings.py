@@ -17,7 +17,7 @@ class Reading(StrEnum):
     INTERNETNL = "internetnl"
 
 
-_SUFFIX = "-internetnl"
+SUFFIX = "-internetnl"  # of the Internet.nl reading's methodology version
 # Under the Internet.nl reading, these checks are counted from these verdict columns.
 INTERNETNL_COLUMNS = {
     "starttls": "starttls_internetnl",
@@ -27,8 +27,8 @@ INTERNETNL_COLUMNS = {
 
 def version_of(version: str, reading: str) -> str:
     """The methodology version of a reading of figures judged under `version`."""
-    if reading == Reading.INTERNETNL and not version.endswith(_SUFFIX):
-        return version + _SUFFIX
+    if reading == Reading.INTERNETNL and not version.endswith(SUFFIX):
+        return version + SUFFIX
     return version
 
 
@@ -39,11 +39,15 @@ def versions(version: str) -> tuple[str, ...]:
 
 def judged_version(version: str) -> str:
     """The version whose verdicts the figures of `version` count."""
-    return version.removesuffix(_SUFFIX)
+    return version.removesuffix(SUFFIX)
 
 
 def column_of(check: str, version: str) -> str:
     """The verdict column that counts as `check` in the figures of `version`."""
-    if version.endswith(_SUFFIX):
-        return INTERNETNL_COLUMNS.get(check, check)
-    return check
+    reading = Reading.INTERNETNL if version.endswith(SUFFIX) else Reading.DEFAULT
+    return column_in(check, reading)
+
+
+def column_in(check: str, reading: str) -> str:
+    """The verdict column that counts as `check` in a reading."""
+    return INTERNETNL_COLUMNS.get(check, check) if reading == Reading.INTERNETNL else check

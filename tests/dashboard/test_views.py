@@ -139,6 +139,10 @@ def test_the_methodology_page_states_the_rules_in_dutch_and_english(client, cast
     for page in (dutch, english):
         for rule in ("mx_bogus", "RFC 7671", "v=STSv1;", "v=TLSRPTv1;", "CA/Browser", "!10m"):
             assert rule in page, rule
+    # Methodology 2026.3: TLS (NCSC) and the Internet.nl reading.
+    for page in (dutch, english):
+        for rule in ("TLS (NCSC)", "2.1", "Postfix", "-internetnl"):
+            assert rule in page, rule
 
 
 def test_every_page_carries_a_content_security_policy_without_inline_script(client, cast):

@@ -253,7 +253,7 @@ def test_the_csv_export_has_both_readings_and_tls_ncsc_per_domain(client, scans)
 
 
 @pytest.mark.django_db
-def test_the_setting_chooses_the_reading_of_the_dashboards_figures_and_trends(scans):
+def test_the_setting_chooses_the_reading_of_the_figures_trends_and_organisation_rows(scans):
     scan, _ = scans["round"]
     insufficient = sum(level == "insufficient" for level in _levels())
     expected = {"default": len(TLS_SCENARIOS), "internetnl": len(TLS_SCENARIOS) - insufficient}
@@ -262,3 +262,6 @@ def test_the_setting_chooses_the_reading_of_the_dashboards_figures_and_trends(sc
             assert queries.sector_stats(scan).total["starttls"].passed == passed
             [point] = [p for p in queries.trend_by_sector(("starttls",)) if p.scan_id == scan.pk]
             assert queries.trend_total(point, "starttls").passed == passed
+            rows = queries.organisation_rows(scan, query="tls-old-versions")
+            status = "pass" if reading == "default" else "fail"
+            assert [row.checks["starttls"]["status"] for row in rows] == [status]
