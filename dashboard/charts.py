@@ -144,10 +144,13 @@ def _percentage_grid(plot: _Plot) -> list[str]:
 
 
 def _x_axis_labels(plot: _Plot, x_labels: list[str]) -> list[str]:
-    """About six labels under the x axis, always the last, none crowding it."""
+    """At most six labels under the x axis, as many as fit side by side (about 6.5 px a
+    character at 11 px), always the last, none crowding it."""
     parts = []
     count = plot.count
-    step = max(1, count // 6)
+    longest = max((len(label) for label in x_labels), default=1)
+    fit = max(2, min(6, int(plot.width // (6.5 * longest + 10))))
+    step = max(1, -(-count // fit))
     for index, label in enumerate(x_labels):
         near_last = index != count - 1 and count - 1 - index < max(step // 2, 1) + 1
         if (index % step == 0 and not near_last) or index == count - 1:

@@ -87,3 +87,15 @@ def test_a_line_charts_end_labels_stay_apart_and_inside_the_chart():
     )
     assert len(ys) == 6 and ys[-1] + 3 <= 300  # the last baseline and its descent inside
     assert all(b - a >= 12 for a, b in zip(ys, ys[1:], strict=False))
+
+
+def test_a_small_charts_date_labels_do_not_run_into_each_other():
+    dates = [f"{day}-12-2025" for day in range(10, 30)] + [f"{d}-1-2026" for d in range(1, 33)]
+    series = [Series("(Semi-)publiek", tuple(50.0 for _ in dates))]
+    root = parse(line_chart(series, dates, [], "t", "meetronde", width=460, height=250))
+    xs = [
+        float(t.get("x")) for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text in dates
+    ]
+    assert len(xs) >= 2 and xs[-1] == max(xs)  # the last date is shown
+    # centred labels of ten characters: at least ~60 px between their middles
+    assert all(b - a >= 60 for a, b in zip(xs, xs[1:], strict=False))
