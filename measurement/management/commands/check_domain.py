@@ -71,37 +71,23 @@ def check(name: str) -> dict:
 
 
 def render(report: dict) -> str:
-    verdicts = report["verdicts"]
+    """The report as text: per MX host and address what was seen, then per check the
+    verdict, then how to fix what failed. Read through the stored types."""
+    verdicts = evidence.convert(
+        report["verdicts"], evidence.VerdictsEvidence, evidence.VerdictsEvidence()
+    )
     lines = [f"Domein {report['domain']} (resolver {report['resolver']})", ""]
-    for host in verdicts.get("hosts", []):
-        lines.append(
-            f"MX {host['preference']} {host['host']}  TLSA {host['tlsa_status'] or '-'} "
-            f"op _25._tcp.{host['tlsa_base_domain']}: "
-            + (", ".join(host["tlsa_records"]) or "geen")
-        )
-        for address in host["addresses"]:
-            cert = address.get("certificate") or {}
-            lines.append(
-                f"  {address['address']:<40} {address['probe_outcome']:<14} "
-                f"STARTTLS {address['starttls']['outcome']:<14} "
-                f"{address['tls_version'] or '-':<8} DANE {address['dane']['outcome']}"
-            )
-            if cert:
-                lines.append(
-                    f"    certificaat {', '.join(cert['names']) or '-'}; geldig tot "
-                    f"{cert['not_after'] or '-'}; Web-PKI "
-                    f"{'geldig' if cert['web_pki_valid'] else cert['reason']}"
-                )
+    for host in verdicts.hosts:
+        lines += _host_lines(host)
     lines.append("")
-    mode = verdicts.get("mta_sts_mode")
+    mode = verdicts.mta_sts_mode
     for check_name, label in CHECK_LABELS.items():
-        verdict = verdicts[check_name]
+        verdict = verdicts.check(check_name)
         extra = f" (mode {mode})" if check_name == "mta_sts" and mode else ""
-        reasons = ", ".join(verdict["reasons"])
-        lines.append(f"{label:<22} {verdict['outcome']:<15}{extra} {reasons}")
-    typed = evidence.convert(verdicts, evidence.VerdictsEvidence, evidence.VerdictsEvidence())
-    for check_name, explanations in explain_stored(typed).items():
-        if verdicts[check_name]["outcome"] in ("pass", "not_applicable"):
+        reasons = ", ".join(verdict.reasons) if verdict else ""
+        lines.append(f"{label:<22} {_outcome(verdict):<15}{extra} {reasons}")
+    for check_name, explanations in explain_stored(verdicts).items():
+        if _outcome(verdicts.check(check_name)) in ("pass", "not_applicable"):
             continue
         for explanation in explanations:
             lines += ["", f"[{CHECK_LABELS.get(check_name, check_name)}] {explanation.title}"]
@@ -109,3 +95,27 @@ def render(report: dict) -> str:
             if explanation.record:
                 lines += ["  " + line for line in explanation.record.splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def _outcome(verdict: evidence.CheckEvidence | None) -> str:
+    return verdict.outcome if verdict else "-"
+
+
+def _host_lines(host: evidence.HostEvidence) -> list[str]:
+    lines = [
+        f"MX {host.preference} {host.host}  TLSA {host.tlsa_status or '-'} "
+        f"op _25._tcp.{host.tlsa_base_domain}: " + (", ".join(host.tlsa_records) or "geen")
+    ]
+    for address in host.addresses:
+        lines.append(
+            f"  {address.address:<40} {address.probe_outcome:<14} "
+            f"STARTTLS {_outcome(address.starttls):<14} "
+            f"{address.tls_version or '-':<8} DANE {_outcome(address.dane)}"
+        )
+        if cert := address.certificate:
+            lines.append(
+                f"    certificaat {', '.join(cert.names) or '-'}; geldig tot "
+                f"{cert.not_after or '-'}; Web-PKI "
+                f"{'geldig' if cert.web_pki_valid else cert.reason}"
+            )
+    return lines
