@@ -219,50 +219,79 @@ def stacked_bars(
     colours: dict[str, str],
     title: str,
     width: int = 720,
+    narrow: bool = False,
 ) -> SafeString:
     """Horizontal 100% bars: per row, segments (key, count) in the order given.
 
     The label column is as wide as the longest label needs (about 7 px a character at
-    12 px), so that no label is clipped at the chart's left edge.
+    12 px), so that no label is clipped at the chart's left edge. `narrow` is the phone's
+    layout: 360 wide, each label above its bar, so that its text stays readable at 390 px.
     """
-    longest = max((len(label) for label, _segments in rows), default=10)
-    left, right, bar_h, gap = min(340, max(120, 12 + 7 * longest)), 16, 22, 10
-    height = 10 + len(rows) * (bar_h + gap)
-    plot_w = width - left - right
+    if narrow:
+        width, left, label_h, css = 360, 0, 16, "chart chart-narrow"
+    else:
+        longest = max((len(label) for label, _segments in rows), default=10)
+        left, label_h, css = min(340, max(120, 12 + 7 * longest)), 0, "chart"
+    right, bar_h, gap = 16, 22, 10
+    height = 10 + len(rows) * (label_h + bar_h + gap)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="{css}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for number, (label, segments) in enumerate(rows):
-        y = 5 + number * (bar_h + gap)
-        parts.append(
-            f'<text x="{left - 8}" y="{y + bar_h / 2 + 4:.1f}" text-anchor="end" '
-            f'font-size="12" fill="#000">{escape(label)}</text>'
-        )
-        total = sum(count for _, count in segments)
-        if not total:
+        y = 5 + number * (label_h + bar_h + gap) + label_h
+        if narrow:
             parts.append(
-                f'<rect x="{left}" y="{y}" width="{plot_w}" height="{bar_h}" fill="none" '
-                f'stroke="#6B6B6B" stroke-dasharray="3 3"/>'
+                f'<text x="0" y="{y - 4}" font-size="12" fill="#000">{escape(label)}</text>'
             )
-            continue
-        x = float(left)
-        for key, count in segments:
-            w = plot_w * count / total
-            if w <= 0:
-                continue
-            colour = colours.get(key, "#6B6B6B")
+        else:
             parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" '
-                f'stroke="#fff" stroke-width="1"/>'
+                f'<text x="{left - 8}" y="{y + bar_h / 2 + 4:.1f}" text-anchor="end" '
+                f'font-size="12" fill="#000">{escape(label)}</text>'
             )
-            if w > 34:
-                text_colour = "#000" if colour in ("#D9D9D9",) else "#fff"
-                parts.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h / 2 + 4:.1f}" '
-                    f'text-anchor="middle" font-size="11" fill="{text_colour}">'
-                    f"{round(100 * count / total)}%</text>"
-                )
-            x += w
+        parts += _bar(segments, colours, left, y, width - left - right, bar_h)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  every label above is escaped
+
+
+def bars_for_screens(
+    rows: list[tuple[str, list[tuple[str, int]]]], colours: dict[str, str], title: str
+) -> SafeString:
+    """The bars twice: beside their labels for a wide screen and paper, labels above for
+    a phone; the style sheet shows one (dashboard.css, "chart-narrow")."""
+    wide = stacked_bars(rows, colours, title)
+    return mark_safe(  # noqa: S308  both charts escape their labels
+        wide.replace('class="chart"', 'class="chart chart-wide"', 1)
+        + stacked_bars(rows, colours, title, narrow=True)
+    )
+
+
+def _bar(
+    segments: list[tuple[str, int]], colours: dict[str, str], x0: int, y: int, w: int, h: int
+) -> list[str]:
+    """One 100% bar: its segments with their shares, or an outline when it is empty."""
+    total = sum(count for _, count in segments)
+    if not total:
+        return [
+            f'<rect x="{x0}" y="{y}" width="{w}" height="{h}" fill="none" '
+            f'stroke="#6B6B6B" stroke-dasharray="3 3"/>'
+        ]
+    parts, x = [], float(x0)
+    for key, count in segments:
+        part = w * count / total
+        if part <= 0:
+            continue
+        colour = colours.get(key, "#6B6B6B")
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{part:.1f}" height="{h}" fill="{colour}" '
+            f'stroke="#fff" stroke-width="1"/>'
+        )
+        if part > 34:
+            text_colour = "#000" if colour in ("#D9D9D9",) else "#fff"
+            parts.append(
+                f'<text x="{x + part / 2:.1f}" y="{y + h / 2 + 4:.1f}" '
+                f'text-anchor="middle" font-size="11" fill="{text_colour}">'
+                f"{round(100 * count / total)}%</text>"
+            )
+        x += part
+    return parts

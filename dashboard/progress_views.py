@@ -127,7 +127,7 @@ def _report_context(scan: Scan) -> dict:
         "side_kinds": [
             (kind, labels[kind], charts.SIDE_BY_SIDE_COLOURS[kind]) for kind in SIDE_BY_SIDE
         ],
-        "side_svg": charts.stacked_bars(side_rows, charts.SIDE_BY_SIDE_COLOURS, side_title),
+        "side_svg": charts.bars_for_screens(side_rows, charts.SIDE_BY_SIDE_COLOURS, side_title),
         "side_title": side_title,
         "providers": list(found.values())[:10],
         "language": get_language(),

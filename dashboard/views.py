@@ -72,10 +72,10 @@ def side_by_side(request: HttpRequest) -> HttpResponse:
                 (kind, labels[kind], charts.SIDE_BY_SIDE_COLOURS[kind]) for kind in SIDE_BY_SIDE
             ],
             "rows": rows,
-            "svg": charts.stacked_bars(rows, charts.SIDE_BY_SIDE_COLOURS, title),
+            "svg": charts.bars_for_screens(rows, charts.SIDE_BY_SIDE_COLOURS, title),
             "title": title,
             "trend_rows": trend_rows,
-            "trend_svg": charts.stacked_bars(
+            "trend_svg": charts.bars_for_screens(
                 trend_rows[-26:], charts.SIDE_BY_SIDE_COLOURS, trend_title
             ),
             "trend_title": trend_title,
@@ -130,7 +130,7 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
             "status": status,
             "outcomes": [(o, o.label) for o in outcomes],
             "dist_rows": dist_rows,
-            "dist_svg": charts.stacked_bars(dist_rows, charts.OUTCOME_COLOURS, title),
+            "dist_svg": charts.bars_for_screens(dist_rows, charts.OUTCOME_COLOURS, title),
             "dist_title": title,
             "providers": queries.providers(scan, sector),
             "trend_charts": trends.cached_trend_charts(scan, sector),

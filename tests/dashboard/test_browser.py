@@ -258,3 +258,14 @@ def test_the_api_documentation_renders_from_our_own_files_under_the_csp(
     assert page.get_by_text("/api/v1/rounds/").first.is_visible()
     assert all(url.startswith(live_server.url) for url in requested), requested
     assert page.errors == []
+
+
+def test_bar_charts_put_their_labels_above_the_bars_on_a_phone(page, live_server, live_cast):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/dane-en-mta-sts/")
+    assert page.locator("svg.chart-narrow").first.is_visible()
+    assert not page.locator("svg.chart-wide").first.is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.locator("svg.chart-wide").first.is_visible()
+    assert not page.locator("svg.chart-narrow").first.is_visible()
+    assert page.errors == []

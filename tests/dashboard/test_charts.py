@@ -2,7 +2,7 @@
 
 from xml.etree import ElementTree
 
-from dashboard.charts import Series, line_chart, stacked_bars
+from dashboard.charts import Series, bars_for_screens, line_chart, stacked_bars
 
 
 def parse(svg: str) -> ElementTree.Element:
@@ -99,3 +99,15 @@ def test_a_small_charts_date_labels_do_not_run_into_each_other():
     assert len(xs) >= 2 and xs[-1] == max(xs)  # the last date is shown
     # centred labels of ten characters: at least ~60 px between their middles
     assert all(b - a >= 60 for a, b in zip(xs, xs[1:], strict=False))
+
+
+def test_bars_for_a_phone_put_each_label_above_its_bar_in_a_narrow_chart():
+    label = "8-6-2026 (Halfjaarmeting 2026-06 (demo))"
+    both = bars_for_screens([(label, [("both", 1), ("neither", 3)])], {}, "t")
+    wide, narrow = parse(f"<svg>{both}</svg>").findall("{http://www.w3.org/2000/svg}svg")
+    assert wide.get("class") == "chart chart-wide" and narrow.get("class") == "chart chart-narrow"
+    assert narrow.get("viewBox").split()[2] == "360"
+    text = next(t for t in narrow.iter("{http://www.w3.org/2000/svg}text") if t.text == label)
+    bar = next(narrow.iter("{http://www.w3.org/2000/svg}rect"))
+    assert float(text.get("x")) == 0 and float(text.get("y")) < float(bar.get("y"))
+    assert float(bar.get("x")) == 0 and 7 * len(label) < 360  # the label fits the width
