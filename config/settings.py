@@ -248,6 +248,9 @@ SCANNER_RETEST_PER_HOUR = env_int("SCANNER_RETEST_PER_HOUR", 60)
 # most once in this many days, reusing the last assessment otherwise; rounds and
 # re-tests always assess (measurement/scan/tls_quality.py).
 SCANNER_TLS_QUALITY_PERIOD_DAYS = env_int("SCANNER_TLS_QUALITY_PERIOD_DAYS", 30)
+# One address's assessment stops after this long (a server that delays every greeting
+# costs that on each connection); keep it well under CELERY_TASK_SOFT_TIME_LIMIT.
+SCANNER_TLS_QUALITY_SECONDS = env_float("SCANNER_TLS_QUALITY_SECONDS", 300.0)
 # Which reading of STARTTLS the dashboard's figures show: "default" (today's), or
 # "internetnl" (STARTTLS passes only with a TLS configuration that passes TLS (NCSC)).
 # Every scan stores the figures of both (measurement/evaluate/readings.py).

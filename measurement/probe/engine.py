@@ -27,11 +27,10 @@ from measurement.probe.observations import (
     MxObservation,
     Outcome,
     SmtpObservation,
-    TlsQualityObservation,
     TlsRptObservation,
 )
 from measurement.probe.smtp import is_retriable, probe_smtp
-from measurement.probe.tls_assessing import TlsQualityStep
+from measurement.probe.tls_assessing import TlsQualitySettings, TlsQualityStep
 from measurement.probe.tlsrpt import observe_tls_rpt
 
 try:
@@ -80,9 +79,7 @@ class ProbeConfig:
     domains_ahead: int = 5000  # started, policies not yet fetched (observe_domains)
     dns_cache_size: int = 20_000
     fetch_mta_sts: bool = True
-    # TLS (NCSC) per pair with STARTTLS (probe/tls_assessing.py); the known ones are reused.
-    tls_quality: bool = False
-    tls_quality_known: Mapping[Pair, TlsQualityObservation] | None = None
+    tls_quality: TlsQualitySettings | None = None  # TLS (NCSC), probe/tls_assessing.py
 
 
 SharedProbe = Callable[

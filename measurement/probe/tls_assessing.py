@@ -1,5 +1,7 @@
 """The TLS (NCSC) assessment as a step of a scan's probe of one (MX host, address).
 
+A scan asks for it with ProbeConfig.tls_quality (TlsQualitySettings).
+
 After the SMTP probe of a pair that offered STARTTLS, the pair's TLS configuration is
 assessed (measurement/probe/tls_quality.py) under the same per-address limiter as the
 probe, or, when the scan knows a recent assessment of the pair (a weekly scan within
@@ -13,6 +15,7 @@ import dataclasses
 import ipaddress
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -33,6 +36,17 @@ def pair_key(host: str, address: str) -> Pair:
     return host, ipaddress.ip_address(address).compressed
 
 
+@dataclass(frozen=True)
+class TlsQualitySettings:
+    """A scan's TLS quality check: the assessments to reuse, and how long one may take."""
+
+    known: Mapping[Pair, TlsQualityObservation] = field(default_factory=dict)
+    # An address that greets slowly (postscreen) costs its delay on every connection: the
+    # assessment stops after this long (tls_incomplete), well within a stream's time limit.
+    seconds: float = 300.0
+    budget: int = BUDGET  # connections per address
+
+
 class TlsQualityStep:
     """Adds the TLS quality assessment (new or reused) to a pair's probe."""
 
@@ -41,21 +55,26 @@ class TlsQualityStep:
         limiter: AddressLimiter,
         *,
         gap: float,
-        known: Mapping[Pair, TlsQualityObservation] | None = None,
-        budget: int = BUDGET,
+        settings: TlsQualitySettings | None = None,
         target_defaults: dict | None = None,
         lab_mode: bool = False,
     ) -> None:
-        self.known = known or {}
+        settings = settings or TlsQualitySettings()
+        self.known = settings.known
         self.probe = TlsQualityProbe(
-            limiter, gap=gap, budget=budget, target_defaults=target_defaults, lab_mode=lab_mode
+            limiter,
+            gap=gap,
+            budget=settings.budget,
+            seconds=settings.seconds,
+            target_defaults=target_defaults,
+            lab_mode=lab_mode,
         )
         self.assessed = 0  # pairs assessed now (the rest of those with STARTTLS reused)
 
     @classmethod
     def for_scan(cls, config: "ProbeConfig", limiter: AddressLimiter) -> "TlsQualityStep | None":
         """The step as the scan's ProbeConfig asks for it; None: the scan has none."""
-        if not config.tls_quality:
+        if config.tls_quality is None:
             return None
         target = {
             "port": config.smtp_port,
@@ -67,7 +86,7 @@ class TlsQualityStep:
         return cls(
             limiter,
             gap=config.address_gap,
-            known=config.tls_quality_known,
+            settings=config.tls_quality,
             target_defaults=target,
             lab_mode=config.lab_mode,
         )

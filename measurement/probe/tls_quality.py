@@ -58,6 +58,7 @@ class _Progress:
     complete: bool = True
     chain: tuple[bytes, ...] = ()
     assessed_at: str = ""
+    deadline: float = float("inf")  # time.monotonic() after which no connection starts
 
 
 class TlsQualityProbe:
@@ -69,12 +70,14 @@ class TlsQualityProbe:
         *,
         gap: float = 1.0,
         budget: int = BUDGET,
+        seconds: float | None = None,
         threads: int = 32,
         target_defaults: dict | None = None,
         lab_mode: bool = False,
     ) -> None:
         self.limiter = limiter or LocalAddressLimiter(gap)
         self.budget = budget
+        self.seconds = seconds  # per address, None: no time bound
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="tls-quality")
         self.target_defaults = target_defaults or {}
         self.lab_mode = lab_mode
@@ -85,6 +88,8 @@ class TlsQualityProbe:
     async def assess(self, host: str, address: str) -> TlsQualityObservation:
         started = time.monotonic()
         progress = _Progress(Target(host, address, **self.target_defaults), self.budget)
+        if self.seconds is not None:
+            progress.deadline = started + self.seconds
         progress.assessed_at = datetime.now(UTC).isoformat()
         outcome, detail, seen = Outcome.OK, "", _Seen()
         if reason := not_allowed_reason(address, lab_mode=self.lab_mode):
@@ -100,9 +105,10 @@ class TlsQualityProbe:
     async def _connect(
         self, progress: _Progress, offer: Offer, *, evidence: bool = False
     ) -> Handshake | None:
-        """One connection in the address's slot; None when the budget is spent. Running
-        out while gathering evidence of good things leaves the verdict complete."""
-        if progress.connections >= progress.budget:
+        """One connection in the address's slot; None when the budget (connections or
+        time) is spent. Running out while gathering evidence of good things leaves the
+        verdict complete."""
+        if progress.connections >= progress.budget or time.monotonic() >= progress.deadline:
             progress.complete = progress.complete and evidence
             return None
         progress.connections += 1

@@ -17,7 +17,7 @@ from django.utils import timezone
 from measurement.evaluate import evidence
 from measurement.models import HostResult, Scan
 from measurement.probe.observations import Outcome, SmtpObservation, TlsQualityObservation
-from measurement.probe.tls_assessing import Pair, pair_key
+from measurement.probe.tls_assessing import Pair, TlsQualitySettings, pair_key
 
 ALWAYS_ASSESSED = (Scan.Kind.ROUND, Scan.Kind.ON_DEMAND)
 
@@ -25,9 +25,10 @@ ALWAYS_ASSESSED = (Scan.Kind.ROUND, Scan.Kind.ON_DEMAND)
 def probe_settings(kind: str | None) -> dict:
     """The ProbeConfig fields of the TLS quality check for a scan of this kind (None:
     check_domain, which assesses)."""
+    seconds = settings.SCANNER_TLS_QUALITY_SECONDS
     if kind is None or kind in ALWAYS_ASSESSED:
-        return {"tls_quality": True}
-    return {"tls_quality": True, "tls_quality_known": known_assessments()}
+        return {"tls_quality": TlsQualitySettings(seconds=seconds)}
+    return {"tls_quality": TlsQualitySettings(known=known_assessments(), seconds=seconds)}
 
 
 def known_assessments(now=None) -> dict[Pair, TlsQualityObservation]:

@@ -14,6 +14,7 @@ from tests.measurement.scan_fixtures import ours, overlapping_connections, own_s
 
 TLS_SCENARIOS = [s for s in SCENARIOS if s.tls_level]
 GAP = 0.2  # seconds between two connections to one address; production uses 1.0
+LOG_LATENCY = 0.01  # seconds the lab's server may log an accept late
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,8 @@ def test_one_connection_at_a_time_per_address_with_the_gap_and_within_the_budget
         # Start to start: the server logs a close when it notices it, which on a busy
         # machine can be well after the client closed and began waiting out the gap.
         gaps = [b.start - a.start for a, b in zip(records, records[1:], strict=False)]
-        assert min(gaps) >= GAP, (address, min(gaps))
+        # ... and it may log an accept some milliseconds late, so the next seems early.
+        assert min(gaps) >= GAP - LOG_LATENCY, (address, min(gaps))
         assert len(records) <= BUDGET, (address, len(records))
     for observation in by_host.values():
         assert observation.connections == len(by_address[observation.address])
@@ -103,3 +105,25 @@ def test_every_connection_says_ehlo_starttls_and_quits_after_a_handshake(assesse
     refused = {o.address for o in by_host.values() if o.client_renegotiation is False}
     assert set(unquit) == refused
     assert set(unquit.values()) == {1}
+
+
+def test_a_server_that_greets_slowly_is_assessed_only_as_long_as_the_time_bound(lab):
+    """Every connection waits out the greeting delay: the assessment stops at its time
+    bound, incomplete, instead of holding a stream for some 20 delays."""
+    [host] = lab.scenario("slow-greeting").hosts
+    source = own_source_address()
+    probe = TlsQualityProbe(
+        gap=GAP,
+        seconds=1.0,
+        lab_mode=True,
+        target_defaults={"port": lab.smtp_port, "source_address": source, "greeting_timeout": 12},
+    )
+    try:
+        observation = on_scan_loop(probe.assess(host.name, host.addresses[0]))
+    finally:
+        probe.close()
+    assert observation.connections == 1
+    assert not observation.complete
+    verdict = judge_tls_quality(observation).verdict
+    assert verdict.outcome == "not_testable" and "tls_incomplete" in verdict.reasons
+    assert len(ours(lab.connection_log(), source)) == 1
