@@ -43,7 +43,8 @@ print(json.dumps({{
     "finished": scan.finished_at.timestamp() if scan.finished_at else None,
     "results": list(DomainResult.objects.filter(scan=scan).values(
         "domain_name", "judged_at", "mx", "starttls", "dane", "dnssec", "dane_end_to_end",
-        "dane_rollover", "starttls_dane", "mta_sts", "mta_sts_mode", "tls_rpt")),
+        "dane_rollover", "starttls_dane", "mta_sts", "mta_sts_mode", "tls_rpt", "tls_ncsc",
+        "starttls_internetnl", "starttls_dane_internetnl")),
     "pairs": list(HostResult.objects.filter(scan=scan).values_list("host", "address", "outcome")),
     "details": {{r.host: [r.outcome, r.detail] for r in HostResult.objects.filter(scan=scan)}},
 }}, default=str))
