@@ -14,6 +14,8 @@ CHECKS = {
     "starttls_dane",
     "mta_sts",
     "tls_rpt",
+    "tls_ncsc",
+    "starttls_internetnl",
 }
 OUTCOMES = {"pass", "fail", "not_applicable", "not_testable"}
 
