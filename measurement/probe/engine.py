@@ -81,6 +81,11 @@ class ProbeConfig:
     fetch_mta_sts: bool = True
     tls_quality: TlsQualitySettings | None = None  # TLS (NCSC), probe/tls_assessing.py
 
+    def smtp_target(self) -> dict[str, object]:
+        """How each SMTP connection is made, the probe's and the TLS assessment's."""
+        names = ("ehlo_name", "greeting_timeout", "command_timeout", "source_address")
+        return {"port": self.smtp_port} | {name: getattr(self, name) for name in names}
+
 
 SharedProbe = Callable[
     [str, str, Callable[[], Awaitable[SmtpObservation]]], Awaitable[SmtpObservation]
@@ -105,7 +110,10 @@ class _Run:
         # probes a pair itself (given the probe to run) or takes another run's result.
         self.shared_probe: SharedProbe | None = None
         self._probes: dict[Pair, asyncio.Task[SmtpObservation]] = {}
-        self.tls_quality = TlsQualityStep.for_scan(config, self.limiter)
+        self.tls_quality: TlsQualityStep | None = None
+        if config.tls_quality is not None:
+            target, lab_mode = config.smtp_target(), config.lab_mode
+            self.tls_quality = TlsQualityStep(self.limiter, config.tls_quality, target, lab_mode)
 
     def close(self) -> None:
         self.resolver.close()
@@ -191,13 +199,9 @@ class _Run:
                 return await probe_smtp(
                     host,
                     address,
-                    port=config.smtp_port,
-                    ehlo_name=config.ehlo_name,
-                    greeting_timeout=config.greeting_timeout,
-                    command_timeout=config.command_timeout,
+                    **config.smtp_target(),
                     total_timeout=config.probe_timeout,
                     lab_mode=config.lab_mode,
-                    source_address=config.source_address,
                 )
         except Exception as exc:  # e.g. the shared limiter's Redis is down: our problem
             log.exception("probe of %s at %s failed", host, address)

@@ -1,6 +1,7 @@
 """The TLS (NCSC) assessment as a step of a scan's probe of one (MX host, address).
 
-A scan asks for it with ProbeConfig.tls_quality (TlsQualitySettings).
+A scan asks for it with ProbeConfig.tls_quality (TlsQualitySettings); the engine makes the
+step with what its connections need, so this module knows nothing of ProbeConfig.
 
 After the SMTP probe of a pair that offered STARTTLS, the pair's TLS configuration is
 assessed (measurement/probe/tls_quality.py) under the same per-address limiter as the
@@ -17,14 +18,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from measurement.probe.limiter import AddressLimiter
 from measurement.probe.observations import Outcome, SmtpObservation, TlsQualityObservation
 from measurement.probe.tls_quality import BUDGET, TlsQualityProbe
-
-if TYPE_CHECKING:
-    from measurement.probe.engine import ProbeConfig
 
 log = logging.getLogger(__name__)
 
@@ -53,43 +50,21 @@ class TlsQualityStep:
     def __init__(
         self,
         limiter: AddressLimiter,
-        *,
-        gap: float,
-        settings: TlsQualitySettings | None = None,
-        target_defaults: dict | None = None,
+        settings: TlsQualitySettings,
+        target: Mapping[str, object],
         lab_mode: bool = False,
     ) -> None:
-        settings = settings or TlsQualitySettings()
+        """target: how to reach a pair's SMTP server (tls_handshake.Target's fields after
+        host and address), as the scan's probe reaches it."""
         self.known = settings.known
         self.probe = TlsQualityProbe(
             limiter,
-            gap=gap,
             budget=settings.budget,
             seconds=settings.seconds,
-            target_defaults=target_defaults,
+            target_defaults=dict(target),
             lab_mode=lab_mode,
         )
         self.assessed = 0  # pairs assessed now (the rest of those with STARTTLS reused)
-
-    @classmethod
-    def for_scan(cls, config: "ProbeConfig", limiter: AddressLimiter) -> "TlsQualityStep | None":
-        """The step as the scan's ProbeConfig asks for it; None: the scan has none."""
-        if config.tls_quality is None:
-            return None
-        target = {
-            "port": config.smtp_port,
-            "ehlo_name": config.ehlo_name,
-            "greeting_timeout": config.greeting_timeout,
-            "command_timeout": config.command_timeout,
-            "source_address": config.source_address,
-        }
-        return cls(
-            limiter,
-            gap=config.address_gap,
-            settings=config.tls_quality,
-            target_defaults=target,
-            lab_mode=config.lab_mode,
-        )
 
     async def add_to(self, observation: SmtpObservation) -> SmtpObservation:
         if not observation.starttls_offered:
