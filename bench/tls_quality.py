@@ -56,11 +56,13 @@ def assessment(gap: float) -> None:
     from config.lab import running_lab
     from measurement.probe.engine import run
     from measurement.probe.tls_quality import TlsQualityProbe
+    from measurement.scan.tls_offers import offer_plan
 
     lab = running_lab()
     faults = assessed_hosts(lab)
     pairs = list(faults)
     probe = TlsQualityProbe(
+        plan=offer_plan(),
         gap=gap,
         lab_mode=True,
         target_defaults={"port": lab.smtp_port, "source_address": SOURCE, "greeting_timeout": 12},

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from measurement.probe.limiter import AddressLimiter
 from measurement.probe.observations import Outcome, SmtpObservation, TlsQualityObservation
-from measurement.probe.tls_quality import BUDGET, TlsQualityProbe
+from measurement.probe.tls_quality import BUDGET, OfferPlan, TlsQualityProbe
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,10 @@ def pair_key(host: str, address: str) -> Pair:
 
 @dataclass(frozen=True)
 class TlsQualitySettings:
-    """A scan's TLS quality check: the assessments to reuse, and how long one may take."""
+    """A scan's TLS quality check: what to offer (measurement/scan/tls_offers.py), the
+    assessments to reuse, and how long one may take."""
 
+    plan: OfferPlan
     known: Mapping[Pair, TlsQualityObservation] = field(default_factory=dict)
     # An address that greets slowly (postscreen) costs its delay on every connection: the
     # assessment stops after this long (tls_incomplete), well within a stream's time limit.
@@ -59,6 +61,7 @@ class TlsQualityStep:
         self.known = settings.known
         self.probe = TlsQualityProbe(
             limiter,
+            plan=settings.plan,
             budget=settings.budget,
             seconds=settings.seconds,
             target_defaults=dict(target),

@@ -7,6 +7,10 @@ out has already seen the worst); then the weak ECDHE curves the same way, the ha
 the key exchange signature, and one legacy handshake for compression and renegotiation.
 At most `budget` connections (default 30), each in the address limiter's slot: one at a
 time per address, with the scanner's gap between them.
+
+Which suites and groups are worse, and so offered first, is judgement: the scan machinery
+makes the OfferPlan from the NCSC tables (measurement/scan/tls_offers.py); this module
+only offers what the plan lists, in its order, and says what the TLS libraries can offer.
 """
 
 import asyncio
@@ -20,20 +24,12 @@ from nassl.ephemeral_key_info import OpenSslEcNidEnum
 from nassl.legacy_ssl_client import LegacySslClient
 from nassl.ssl_client import OpenSslVerifyEnum, OpenSslVersionEnum, SslClient
 
-from measurement.evaluate.ncsc_tables import (
-    TLS13_SUITES,
-    VERSIONS,
-    Level,
-    cipher_level,
-    ec_group_level,
-)
 from measurement.probe.addresses import not_allowed_reason
 from measurement.probe.limiter import AddressLimiter, LocalAddressLimiter
 from measurement.probe.observations import AcceptedSuite, Outcome, TlsQualityObservation
 from measurement.probe.tls_handshake import Handshake, Offer, SmtpFailure, Target, handshake
 
 BUDGET = 30
-TLS13_WEAK = "TLS_AES_128_CCM_8_SHA256"  # the one insufficient TLS 1.3 suite
 # Suites the modern client offers in TLS 1.2, and those only the legacy one has (RC4,
 # export, SSLv2-era): computed once from the libraries themselves.
 MODERN_TLS12 = "ALL:COMPLEMENTOFALL"
@@ -45,7 +41,27 @@ def curve_name(nid: OpenSslEcNidEnum) -> str:
     return name if name[0] in "Xb" else name.lower()
 
 
-WEAK_CURVES = tuple(nid for nid in OpenSslEcNidEnum if ec_group_level(curve_name(nid)) > Level.GOOD)
+CURVES = {curve_name(nid): nid for nid in OpenSslEcNidEnum}  # the ECDHE groups nassl offers
+
+
+@dataclass(frozen=True)
+class SuiteGroup:
+    """Suites of one version offered together, less each one found, until refused."""
+
+    version: str
+    suites: tuple[str, ...]
+    legacy: bool = False  # offered by the legacy OpenSSL (suites the modern one lacks)
+
+
+@dataclass(frozen=True)
+class OfferPlan:
+    """What an assessment offers, worst first, so that a budget that runs out has already
+    seen the worst: made by measurement/scan/tls_offers.py from the NCSC tables."""
+
+    versions: tuple[str, ...]  # one handshake each, in this order
+    worse: tuple[SuiteGroup, ...]  # suites that make the verdict worse
+    curves: tuple[str, ...]  # ECDHE groups that make it worse (names of CURVES)
+    evidence: tuple[SuiteGroup, ...]  # the better suites, as evidence only
 
 
 @dataclass
@@ -68,6 +84,7 @@ class TlsQualityProbe:
         self,
         limiter: AddressLimiter | None = None,
         *,
+        plan: OfferPlan,
         gap: float = 1.0,
         budget: int = BUDGET,
         seconds: float | None = None,
@@ -76,6 +93,7 @@ class TlsQualityProbe:
         lab_mode: bool = False,
     ) -> None:
         self.limiter = limiter or LocalAddressLimiter(gap)
+        self.plan = plan
         self.budget = budget
         self.seconds = seconds  # per address, None: no time bound
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="tls-quality")
@@ -120,45 +138,38 @@ class TlsQualityProbe:
         return result
 
     async def _assess(self, progress: _Progress, seen: "_Seen") -> None:
-        for version in VERSIONS:
+        for version in self.plan.versions:
             result = await self._connect(progress, Offer(version, legacy=_legacy(version)))
             if result is None:
                 return
             seen.version(version, result)
         seen.tested.append("versions")
-        # What can make the verdict worse first; then the good suites, as evidence only.
-        tls12 = _tls12_groups() if "TLSv1.2" in seen.versions else {}
-        if "TLSv1.3" in seen.versions:
-            await self._discover(progress, seen, Offer("TLSv1.3"), [TLS13_WEAK])
-        if tls12:
-            await self._discover(progress, seen, Offer("TLSv1.2"), tls12[Level.INSUFFICIENT])
-            await self._discover(progress, seen, Offer("TLSv1.2", legacy=True), tls12["legacy"])
-            await self._discover(progress, seen, Offer("TLSv1.2"), tls12[Level.PHASE_OUT])
+        # What can make the verdict worse first; then the better suites, as evidence only.
+        for group in self.plan.worse:
+            await self._discover(progress, seen, group)
         await self._weak_curves(progress, seen)
         await self._kex_hashes(progress, seen)
         await self._options(progress, seen)
         if progress.complete:
             seen.tested.append("suites")
-        if "TLSv1.3" in seen.versions:
-            good = [s for s in TLS13_SUITES if s != TLS13_WEAK]
-            await self._discover(progress, seen, Offer("TLSv1.3"), good, evidence=True)
-        if tls12:
-            await self._discover(
-                progress, seen, Offer("TLSv1.2"), tls12[Level.SUFFICIENT], evidence=True
-            )
+        for group in self.plan.evidence:
+            await self._discover(progress, seen, group, evidence=True)
 
     async def _discover(
         self,
         progress: _Progress,
         seen: "_Seen",
-        base: Offer,
-        group: list[str],
+        group: SuiteGroup,
         *,
         evidence: bool = False,
     ) -> None:
-        """Offer the group minus what was found, until the server refuses."""
+        """Offer the group minus what was found, until the server refuses; nothing when
+        the server refused the group's version."""
+        if group.version not in seen.versions:
+            return
+        base = Offer(group.version, legacy=group.legacy)
         tls13 = base.version == "TLSv1.3"
-        remaining = [s for s in group if s not in seen.ciphers(base.version)]
+        remaining = [s for s in group.suites if s not in seen.ciphers(base.version)]
         while remaining:
             listed = ":".join(remaining)
             offer = replace(base, tls13_suites=listed) if tls13 else replace(base, ciphers=listed)
@@ -172,7 +183,7 @@ class TlsQualityProbe:
         version = next((v for v in ("TLSv1.2", "TLSv1.3") if v in seen.versions), "")
         if not version:
             return
-        remaining = list(WEAK_CURVES)
+        remaining = [CURVES[name] for name in self.plan.curves]
         while remaining:
             result = await self._connect(
                 progress, Offer(version, ciphers="ECDHE", groups=tuple(remaining))
@@ -217,16 +228,12 @@ def _legacy(version: str) -> bool:
 
 
 @functools.cache
-def _tls12_groups() -> dict:
-    """The TLS 1.2 suites by NCSC level (modern client), and under "legacy" those only the
-    legacy client offers (RC4, export, ...): read from the libraries themselves."""
-    by_level: dict = {level: [] for level in Level}
+def tls12_suites() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The TLS 1.2 suites the modern client offers, and those only the legacy client offers
+    (RC4, export, ...): read from the libraries themselves."""
     modern = _cipher_names(SslClient, OpenSslVersionEnum.TLSV1_2)
-    for name in modern:
-        by_level[cipher_level(name)].append(name)
     legacy = _cipher_names(LegacySslClient, OpenSslVersionEnum.TLSV1_2)
-    by_level["legacy"] = [name for name in legacy if name not in set(modern)]
-    return by_level
+    return tuple(modern), tuple(name for name in legacy if name not in set(modern))
 
 
 def _cipher_names(kind, version) -> list[str]:

@@ -18,6 +18,7 @@ from measurement.evaluate import evidence
 from measurement.models import HostResult, Scan
 from measurement.probe.observations import Outcome, SmtpObservation, TlsQualityObservation
 from measurement.probe.tls_assessing import Pair, TlsQualitySettings, pair_key
+from measurement.scan.tls_offers import offer_plan
 
 ALWAYS_ASSESSED = (Scan.Kind.ROUND, Scan.Kind.ON_DEMAND)
 
@@ -26,9 +27,8 @@ def probe_settings(kind: str | None) -> dict:
     """The ProbeConfig fields of the TLS quality check for a scan of this kind (None:
     check_domain, which assesses)."""
     seconds = settings.SCANNER_TLS_QUALITY_SECONDS
-    if kind is None or kind in ALWAYS_ASSESSED:
-        return {"tls_quality": TlsQualitySettings(seconds=seconds)}
-    return {"tls_quality": TlsQualitySettings(known=known_assessments(), seconds=seconds)}
+    known = {} if kind is None or kind in ALWAYS_ASSESSED else known_assessments()
+    return {"tls_quality": TlsQualitySettings(offer_plan(), known=known, seconds=seconds)}
 
 
 def known_assessments(now=None) -> dict[Pair, TlsQualityObservation]:

@@ -10,6 +10,7 @@ from measurement.evaluate.tls_quality import judge_tls_quality
 from measurement.probe.engine import run as on_scan_loop
 from measurement.probe.observations import Outcome
 from measurement.probe.tls_quality import BUDGET, TlsQualityProbe
+from measurement.scan.tls_offers import offer_plan
 from tests.measurement.scan_fixtures import ours, overlapping_connections, own_source_address
 
 TLS_SCENARIOS = [s for s in SCENARIOS if s.tls_level]
@@ -22,6 +23,7 @@ def assessed(lab):
     """Every TLS scenario's addresses assessed at once, as a scan would; the lab's log."""
     source = own_source_address()
     probe = TlsQualityProbe(
+        plan=offer_plan(),
         gap=GAP,
         lab_mode=True,
         target_defaults={"port": lab.smtp_port, "source_address": source},
@@ -113,6 +115,7 @@ def test_a_server_that_greets_slowly_is_assessed_only_as_long_as_the_time_bound(
     [host] = lab.scenario("slow-greeting").hosts
     source = own_source_address()
     probe = TlsQualityProbe(
+        plan=offer_plan(),
         gap=GAP,
         seconds=1.0,
         lab_mode=True,
