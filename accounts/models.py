@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboard.queries import TABLE_CHECKS
+from measurement.evaluate.outcomes import TABLE_CHECKS
 from measurement.models import Organisation
 
 # The standards an organisation can explain: those with an organisation verdict.

@@ -1,6 +1,7 @@
 """Per organisation and standard: applies, explains (accepted), explains (pending), or neither.
 
-One rule, used by the scorecard, the sector pages, the exports and the API. Only a
+One rule, used by the scorecard, the sector pages, the exports and the API (the
+dashboard's pages read it; this module reads nothing of the dashboard). Only a
 measured verdict has a state: an organisation whose domains all pass applies the
 standard; one with a failing domain explains it when its newest explanation is accepted
 or awaiting review and has not lapsed, else neither.
@@ -14,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EXPLAINABLE_STANDARDS, Explanation, ReviewStatus
-from dashboard.queries import organisation_rows
 from measurement.models import Outcome
 
 
@@ -70,21 +70,3 @@ def counts_of_rows(rows, today: date | None = None) -> dict[str, dict[str, int]]
         if state:
             counts[standard][state] += 1
     return counts
-
-
-def organisation_explanations(organisation, scan) -> dict[str, dict]:
-    """Per standard: the organisation's state in this scan and its newest explanation."""
-    rows = organisation_rows(scan, organisation_ids=[organisation.id]) if scan else []
-    explanations = current_explanations([organisation.id])
-    today = timezone.localdate()
-    fields = {}
-    for standard in EXPLAINABLE_STANDARDS:
-        explanation = explanations.get((organisation.id, standard))
-        status = rows[0].checks[standard]["status"] if rows else ""
-        fields[standard] = {
-            "state": state_of(status, explanation, today) or None,
-            "reason": explanation.reason if explanation else None,
-            "comply_by": explanation.comply_by if explanation else None,
-            "review": explanation.status if explanation else None,
-        }
-    return fields

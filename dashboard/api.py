@@ -15,9 +15,9 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
-from accounts.states import organisation_explanations
 from dashboard import api_schemas as s
 from dashboard import queries
+from dashboard.explanations import organisation_explanations
 from dashboard.middleware import API_VERSION
 from dashboard.problems import PROBLEM_TYPE, problem
 from measurement.domains import InvalidDomain, normalise_domain

@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+# The checks shown per organisation in the sector table (status per standard).
+from measurement.evaluate.outcomes import TABLE_CHECKS as TABLE_CHECKS
+
 # The standards the overview shows, in order (DESIGN.md section 2); mta_sts_testing is
 # the pseudo-check "policy published in mode testing" stored by the aggregation.
 STANDARDS: tuple[tuple[str, str], ...] = (
@@ -28,8 +31,6 @@ DOMAIN_CHECKS: tuple[tuple[str, str], ...] = (
     ("tls_rpt", _("TLS-RPT")),
     ("tls_ncsc", _("TLS (NCSC)")),
 )
-# Checks shown per organisation in the sector table (status per standard).
-TABLE_CHECKS = ("starttls", "dane", "starttls_dane", "mta_sts", "tls_rpt", "dnssec", "tls_ncsc")
 SIDE_BY_SIDE_LABELS = {
     "both": _("DANE en MTA-STS"),
     "dane_only": _("alleen DANE"),

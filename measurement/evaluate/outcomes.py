@@ -21,6 +21,9 @@ DOMAIN_CHECKS = (
     "starttls_internetnl",
     "starttls_dane_internetnl",
 )
+# The standards an organisation is held to (the sector table's columns, "pas toe of leg
+# uit", alerts), in the order they are shown.
+TABLE_CHECKS = ("starttls", "dane", "starttls_dane", "mta_sts", "tls_rpt", "dnssec", "tls_ncsc")
 
 
 class CheckOutcome(StrEnum):
