@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/v1/", include("dashboard.api_urls")),
     path("", include("dashboard.export_urls")),
     *i18n_patterns(
-        path("account/", include("accounts.urls")),
+        path("account/", include("account_pages.urls")),
         path("meldingen/", include("alerts.urls")),
         path("", include("dashboard.urls")),
         prefix_default_language=False,

@@ -4,7 +4,7 @@ an organisation's own page, explanations and the staff review queue."""
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import explanation_views, views
+from account_pages import explanation_views, views
 
 app_name = "accounts"
 urlpatterns = [
