@@ -4,19 +4,9 @@ from collections import Counter
 
 from lab import scenarios
 from lab.pki import CERTIFICATE_KINDS
+from measurement.evaluate.outcomes import DOMAIN_CHECKS
 
-CHECKS = {
-    "dnssec",
-    "starttls",
-    "dane",
-    "dane_end_to_end",
-    "dane_rollover",
-    "starttls_dane",
-    "mta_sts",
-    "tls_rpt",
-    "tls_ncsc",
-    "starttls_internetnl",
-}
+CHECKS = set(DOMAIN_CHECKS)  # the one list of a domain's checks
 OUTCOMES = {"pass", "fail", "not_applicable", "not_testable"}
 
 

@@ -137,12 +137,17 @@ def test_two_mx_where_one_lacks_dane_fail_dane(pki, store):
     assert verdicts.starttls_dane.outcome is FAIL
 
 
-def test_one_failing_address_fails_dane_although_the_other_matches(pki, store):
+def _dual_stack_host(pki):
+    """mx1.example.nl on 192.0.2.1 and 2001:db8::1, its TLSA record for the lab leaf."""
     name = "mx1.example.nl"
-    observation_host = dataclasses.replace(
+    return name, dataclasses.replace(
         host(name, "192.0.2.1", (record_for(pki.leaf),)),
         aaaa=answer(name, "AAAA", "2001:db8::1"),
     )
+
+
+def test_one_failing_address_fails_dane_although_the_other_matches(pki, store):
+    name, observation_host = _dual_stack_host(pki)
     obs = domain_observation(
         [observation_host],
         [
@@ -156,11 +161,7 @@ def test_one_failing_address_fails_dane_although_the_other_matches(pki, store):
 
 
 def test_an_unmeasured_address_makes_dane_not_testable_not_failed(pki, store):
-    name = "mx1.example.nl"
-    observation_host = dataclasses.replace(
-        host(name, "192.0.2.1", (record_for(pki.leaf),)),
-        aaaa=answer(name, "AAAA", "2001:db8::1"),
-    )
+    name, observation_host = _dual_stack_host(pki)
     obs = domain_observation(
         [observation_host],
         [
